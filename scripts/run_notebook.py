@@ -36,6 +36,18 @@ def usage_error(message):
     sys.exit(2)
 
 
+def type_annotation(value):
+    """A widened type, so `const series = "x"` is a string, not the literal type "x" (which
+    would make the notebook's own comparisons with other values fail to type-check)."""
+    if isinstance(value, bool):
+        return ": boolean"
+    if isinstance(value, (int, float)):
+        return ": number"
+    if isinstance(value, str):
+        return ": string"
+    return ""
+
+
 def inject(nb, pairs):
     """Insert the injected-parameters cell after the parameters cell; return its index."""
     at = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
@@ -51,7 +63,7 @@ def inject(nb, pairs):
             usage_error(f"parameter name {name!r} is not an identifier")
         if f"const {name} " not in known and f"const {name}:" not in known and f"let {name} " not in known:
             usage_error(f"parameter {name!r} is not declared in the parameters cell")
-        lines.append(f"const {name} = {json.dumps(parse_value(value))};")
+        lines.append(f"const {name}{type_annotation(parse_value(value))} = {json.dumps(parse_value(value))};")
     cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
     nb.cells.insert(at + 1, cell)
 

@@ -38,15 +38,18 @@ export function recoverCents(text: string): number {
 }
 
 /**
- * The S&P 500 index, daily closes from 2000-01-03 to 2020 (5,104 trading days), with the
+ * The S&P 500 index, daily closes from 2000-01-03 to 2020-04-17 (5,105 trading days), with the
  * float32 noise of the source removed: every price is an exact number of cents / 100.
  *
+ * @param options `recover: false` keeps the closes as printed in the file ("1455.219971")
  * @returns the series
  * @throws {DataError} when the file is missing or malformed
  * @example
  * loadSp500().prices[0]; // => 1455.22
+ * loadSp500({ recover: false }).prices[0]; // => 1455.219971
  */
-export function loadSp500(): PriceSeries {
+export function loadSp500(options: { recover?: boolean } = {}): PriceSeries {
+  const recover = options.recover ?? true;
   const rows = csvParse(readFileSync(dataPath("sp500-2000.csv"), "utf8"));
   const dates: string[] = [];
   const prices = new Float64Array(rows.length);
@@ -55,7 +58,7 @@ export function loadSp500(): PriceSeries {
       throw new DataError("ERR_DATA_FORMAT", `sp500-2000.csv row ${i + 2} has no date or close`);
     }
     dates.push(row.date);
-    prices[i] = recoverCents(row.close) / 100;
+    prices[i] = recover ? recoverCents(row.close) / 100 : Number(row.close);
   });
   return { name: "sp500", dates, prices };
 }

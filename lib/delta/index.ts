@@ -1,0 +1,41 @@
+/**
+ * @module delta
+ *
+ * Delta encoding, from the textbook floating-point version to two lossless
+ * binary codecs (int32 and decimal doubles). This file only re-exports: it is
+ * the public face of `lib/delta`.
+ */
+
+export { DeltaError } from "./errors.js";
+export type { DeltaErrorCode } from "./errors.js";
+export { deltaEncode, deltaDecode } from "./textbook.js";
+export {
+  zigzagEncode32,
+  zigzagDecode32,
+  zigzagEncode53,
+  zigzagDecode53,
+  ZIGZAG53_MAX_MAGNITUDE,
+  ZIGZAG53_MAX_ENCODED,
+} from "./zigzag.js";
+export {
+  varintLength,
+  encodeVarint,
+  decodeVarint,
+  writeVarint,
+  VARINT_MAX_VALUE,
+  VARINT32_MAX_BYTES,
+  VARINT53_MAX_BYTES,
+} from "./varint.js";
+export { crc32, CRC32_BYTES } from "./checksum.js";
+export { encodeInt32, decodeInt32, INT32_FORMAT_TAG, INT32_FORMAT_VERSION } from "./int32.js";
+export {
+  encodeDecimal,
+  decodeDecimal,
+  inspectDecimal,
+  DECIMAL_FORMAT_TAG,
+  DECIMAL_FORMAT_VERSION,
+  DECIMAL_MAX_SCALE,
+  DECIMAL_MAX_MAGNITUDE,
+} from "./decimal.js";
+export { type EncodingSize, compareSizes, decimalIntegers, plainVarintBytes, zigzagVarintBytes, integerDeltas, entropyBits } from "./sizes.js";
+export { type SweepPoint, type SweepOptions, volatilitySweep, stopsPaying } from "./sweep.js";
