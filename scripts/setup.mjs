@@ -100,11 +100,12 @@ export function registerKernel() {
   console.log(`kernel "tslab" registered in ${dir}`);
 }
 
-// CLI: node scripts/setup.mjs [--browser]
+// CLI: node scripts/setup.mjs [--browser] [--kernel]
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   try {
     ensure({ browser: process.argv.includes("--browser") });
     console.log("setup: everything is installed");
+    if (process.argv.includes("--kernel")) registerKernel();
   } catch (e) {
     console.error(`setup: ${/** @type {Error} */ (e).message}`);
     process.exit(1);
