@@ -1,10 +1,10 @@
-// npm run build [-- FILTER ...] [--param NAME=VALUE ...]
+// npm run build [-- FILTER ...] [--param NAME=VALUE ...] [--notebooks DIR] [--out DIR]
 // Executes each notebook in a fresh kernel, exports it to self-contained HTML under build/, and
 // writes build/index.html listing the days. Exits non-zero naming the notebook, cell and error
 // of any failure.
 import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, join } from "node:path";
-import { describeFailure, listNotebooks, notebookInfo, parseParam, runNotebook } from "./notebooks.mjs";
+import { basename, join, resolve } from "node:path";
+import { NOTEBOOKS, describeFailure, listNotebooks, notebookInfo, parseParam, runNotebook } from "./notebooks.mjs";
 import { ROOT, ensure } from "./setup.mjs";
 
 /** @param {string} s */
@@ -36,11 +36,16 @@ ${items}
 
 async function main() {
   const args = process.argv.slice(2);
+  /** @type {string[]} */
   const filters = [];
   /** @type {Record<string, unknown>} */
   const params = {};
+  let dir = NOTEBOOKS;
+  let outDir = join(ROOT, "build");
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--param") {
+    if (args[i] === "--notebooks") dir = resolve(args[++i] ?? "");
+    else if (args[i] === "--out") outDir = resolve(args[++i] ?? "");
+    else if (args[i] === "--param") {
       const [k, v] = parseParam(args[++i] ?? "");
       params[k] = v;
     } else if (args[i].startsWith("--param=")) {
@@ -49,9 +54,8 @@ async function main() {
     } else filters.push(args[i]);
   }
   ensure();
-  const files = listNotebooks(filters);
-  if (files.length === 0) throw new Error(`no notebook matches ${filters.join(", ")}`);
-  const outDir = join(ROOT, "build");
+  const files = listNotebooks(filters, dir);
+  if (files.length === 0) throw new Error(`no notebook in ${dir} matches ${filters.join(", ")}`);
   mkdirSync(outDir, { recursive: true });
 
   /** @type {Array<{ title: string, summary: string, href: string, ok: boolean }>} */
@@ -66,7 +70,7 @@ async function main() {
     days.push({ title: info.title, summary: info.summary, href: basename(result.html), ok: result.ok });
   }
   // The index always lists every day; a filtered build refreshes only the pages it ran.
-  const index = listNotebooks().map((f) => {
+  const index = listNotebooks([], dir).map((f) => {
     const info = notebookInfo(f);
     const built = days.find((d) => d.href === `${info.name}.html`);
     return built ?? { title: info.title, summary: info.summary, href: `${info.name}.html`, ok: true };
