@@ -2,6 +2,7 @@
  * Tables for notebook output: rows of plain objects rendered as an HTML table.
  * @module notebook/table
  */
+import { escapeHtml } from "../plot/index.js";
 
 /** One table row: column name to cell value. */
 export type Row = Record<string, unknown>;
@@ -29,10 +30,6 @@ export function formatCell(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatCell).join(", ");
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function columnsOf(rows: readonly Row[]): string[] {

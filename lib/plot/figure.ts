@@ -5,6 +5,7 @@
  */
 import type { Config, Data, Layout } from "plotly.js-dist-min";
 import { PlotError } from "./errors.js";
+import { escapeHtml, scriptJson } from "./html.js";
 
 /** A plotly figure: traces, layout and config, exactly as `Plotly.newPlot` takes them. */
 export interface Figure {
@@ -88,20 +89,6 @@ export function withHoverText(fig: Figure): Figure {
     return { ...trace, hovertemplate: `${x}: %{x}<br>${y}: %{y}<extra>${name}</extra>` };
   });
   return { ...fig, data: data as Data[] };
-}
-
-/** Escapes text for an HTML attribute or element body. */
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** JSON that is safe inside a `<script>` element (no `</script>` or `<!--` can close it). */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
 }
 
 /**

@@ -4,5 +4,6 @@
  * @module plot
  */
 export { PlotError, type PlotErrorCode } from "./errors.js";
-export { type Figure, validateFigure, withHoverText, figureHtml, scriptJson } from "./figure.js";
+export { type Figure, validateFigure, withHoverText, figureHtml } from "./figure.js";
+export { escapeHtml, scriptJson } from "./html.js";
 export { plotlyBundleHtml } from "./bundle.js";
