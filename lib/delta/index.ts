@@ -39,3 +39,16 @@ export {
 } from "./decimal.js";
 export { type EncodingSize, compareSizes, decimalIntegers, plainVarintBytes, zigzagVarintBytes, integerDeltas, entropyBits } from "./sizes.js";
 export { type SweepPoint, type SweepOptions, volatilitySweep, stopsPaying } from "./sweep.js";
+export {
+  encodeParquetDelta64,
+  decodeParquetDelta64,
+  decodeParquetDelta64Into,
+  type ParquetDelta64EncodeOptions,
+  type ParquetDelta64DecodeOptions,
+  PARQUET_DELTA64_BLOCK_SIZE,
+  PARQUET_DELTA64_MINIBLOCKS,
+} from "./parquet64.js";
+export { zigzagEncode64, zigzagDecode64, bitWidth64, int64WordsView } from "./int64.js";
+export { deflate, inflate, DEFLATE_FORMAT_TAG, DEFLATE_MAX_BYTES } from "./deflate.js";
+export { encodeDod, decodeDod, decodeDodInto, deltaOfDelta, inverseDeltaOfDelta, dodBits, DOD_FORMAT_TAG } from "./dod.js";
+export { encodeGorilla, decodeGorilla, decodeGorillaInto, GORILLA_FORMAT_TAG } from "./gorilla.js";

@@ -1,0 +1,472 @@
+/**
+ * @module delta/parquet64
+ *
+ * Parquet DELTA_BINARY_PACKED for INT64 columns, exactly as the Apache
+ * parquet-format spec (Encodings.md) lays it out, without a BigInt per value.
+ *
+ * Byte format (all varints ULEB128; "zigzag" means the 64-bit zigzag map):
+ *
+ *     header   <block size> <miniblocks per block> <total count> <first value: zigzag, up to 10 bytes>
+ *     block*   <min delta: zigzag, up to 10 bytes> <one bit-width byte per miniblock> <miniblock bodies>
+ *
+ * - deltas are `v[i] - v[i-1]` modulo 2**64 (two's complement wrap), so a
+ *   jump from INT64_MIN to INT64_MAX is the delta -1;
+ * - each block holds up to `block size` deltas; the block's min delta is
+ *   subtracted from each, and miniblock m packs its `block size / miniblocks`
+ *   adjusted deltas LSB first with the width stored in its width byte (0..64);
+ * - a partial last miniblock is padded to full size (zero bits when we
+ *   write; any bits accepted when we read); miniblocks of the last block
+ *   that hold no value keep their width byte (we write 0; any value is
+ *   accepted) but have no body.
+ *
+ * We write the spec's default layout, which is also hyparquet-writer's
+ * (128-value blocks of 4 miniblocks of 32), and the output is byte for byte
+ * what hyparquet-writer's `deltaBinaryPack(writer, bigints, "INT64")` writes.
+ * We read any valid layout: block size a multiple of 128 (up to
+ * {@link PARQUET_DELTA64_MAX_BLOCK_SIZE}) with a miniblock size that is a
+ * multiple of 32.
+ *
+ * Speed: the hot loops treat the BigInt64Array's buffer as uint32 word pairs
+ * (./int64.ts) and add with explicit carries; no BigInt is created per value.
+ *
+ * Integrity: the raw format has no checksum. Pass `crc` (the CRC-32 of the
+ * bytes, which a Parquet page header carries) to have damage of any kind
+ * detected. Without it only STRUCTURAL damage is detected (impossible
+ * header, bit width > 64, too few bytes, trailing bytes); a flipped bit
+ * inside a miniblock body or a varint decodes to different values silently.
+ *
+ * Errors (all DeltaError):
+ * - ERR_DELTA_INPUT: wrong argument types, bad options, an output array too small;
+ * - ERR_DELTA_TRUNCATED: the bytes end before the stream does (a truncated
+ *   valid stream always gives this code when no `crc` is given);
+ * - ERR_DELTA_CORRUPT: CRC mismatch; block size not a positive multiple of
+ *   128 or above the maximum; miniblock count 0, not dividing the block size
+ *   or giving a miniblock size that is not a multiple of 32; count above
+ *   {@link PARQUET_DELTA64_MAX_COUNT}; a varint longer than 10 bytes or above
+ *   2**64 (or a header size above 2**32); a bit width above 64 for a
+ *   miniblock that holds values; bytes left over after the last value.
+ */
+
+import { unpackBits64Unchecked, packBits64Unchecked } from "./bitpack64.js";
+import { crc32 } from "./checksum.js";
+import { DeltaError } from "./errors.js";
+import { isTypedArray } from "./guards.js";
+import { LITTLE_ENDIAN, readVarint64, VARINT64_MAX_BYTES, writeVarint64 } from "./int64.js";
+import { writeVarint } from "./varint.js";
+
+/** Default (and spec-recommended) values per block; hyparquet-writer uses it for INT64 too. */
+export const PARQUET_DELTA64_BLOCK_SIZE = 128;
+
+/** Default miniblocks per block (32 values each with the default block size). */
+export const PARQUET_DELTA64_MINIBLOCKS = 4;
+
+/**
+ * Largest block size the decoder accepts; larger ones are treated as forged.
+ * The spec sets no limit; real writers use 128 (parquet-mr, Arrow,
+ * hyparquet-writer), 256 or 2048 (DuckDB). The cap bounds how much a stream
+ * may legitimately expand: a block costs at least 2 bytes (a 1-byte min
+ * delta and one width byte), so at most 16384 values per input byte.
+ */
+export const PARQUET_DELTA64_MAX_BLOCK_SIZE = 32768;
+
+/**
+ * Largest value count the codec accepts: 2**31 - 1, because a Parquet data
+ * page's `num_values` is an i32, so no real stream holds more.
+ */
+export const PARQUET_DELTA64_MAX_COUNT = 2 ** 31 - 1;
+
+/** Options for {@link encodeParquetDelta64}. */
+export interface ParquetDelta64EncodeOptions {
+  /** Values per block: a positive multiple of 128, at most {@link PARQUET_DELTA64_MAX_BLOCK_SIZE} (default 128). */
+  blockSize?: number;
+  /** Miniblocks per block: must divide `blockSize` into multiples of 32 values (default 4). */
+  miniblocksPerBlock?: number;
+}
+
+/** Options for {@link decodeParquetDelta64} and {@link decodeParquetDelta64Into}. */
+export interface ParquetDelta64DecodeOptions {
+  /** Expected CRC-32 (IEEE, unsigned) of the whole `bytes`; checked before decoding when given. */
+  crc?: number;
+}
+
+const MAX_HEADER_BYTES = 5 + 5 + 5 + VARINT64_MAX_BYTES;
+
+function checkLayout(blockSize: number, miniblocks: number): boolean {
+  return (
+    Number.isInteger(blockSize) &&
+    Number.isInteger(miniblocks) &&
+    blockSize >= 128 &&
+    blockSize <= PARQUET_DELTA64_MAX_BLOCK_SIZE &&
+    blockSize % 128 === 0 &&
+    miniblocks >= 1 &&
+    blockSize % miniblocks === 0 &&
+    (blockSize / miniblocks) % 32 === 0
+  );
+}
+
+/**
+ * Encode int64 values as a Parquet DELTA_BINARY_PACKED stream.
+ *
+ * @param values - the values (a subarray view is fine)
+ * @param options - block layout; the default (128, 4) is what Parquet
+ *   writers and hyparquet-writer use
+ * @returns the stream bytes (no checksum; compute `crc32(bytes)` if you
+ *   want one for {@link decodeParquetDelta64})
+ * @throws {DeltaError} ERR_DELTA_INPUT if `values` is not a BigInt64Array,
+ *   holds more than {@link PARQUET_DELTA64_MAX_COUNT} values, or the layout
+ *   options are invalid
+ * @example
+ * encodeParquetDelta64(BigInt64Array.of(1n, 2n, 3n))
+ * // => Uint8Array [128, 1, 4, 3, 2, 2, 0, 0, 0, 0]: header, min delta 1, four 0-bit widths
+ */
+export function encodeParquetDelta64(values: BigInt64Array, options?: ParquetDelta64EncodeOptions): Uint8Array {
+  const fn = "encodeParquetDelta64";
+  if (!isTypedArray(values, "BigInt64Array")) {
+    throw new DeltaError("ERR_DELTA_INPUT", fn + " requires a BigInt64Array");
+  }
+  if (options !== undefined && (options === null || typeof options !== "object")) {
+    throw new DeltaError("ERR_DELTA_INPUT", fn + ": options must be an object");
+  }
+  const blockSize = options?.blockSize ?? PARQUET_DELTA64_BLOCK_SIZE;
+  const miniblocks = options?.miniblocksPerBlock ?? PARQUET_DELTA64_MINIBLOCKS;
+  if (!checkLayout(blockSize, miniblocks)) {
+    throw new DeltaError(
+      "ERR_DELTA_INPUT",
+      fn + ": blockSize must be a multiple of 128 up to " + PARQUET_DELTA64_MAX_BLOCK_SIZE +
+        " and miniblocksPerBlock must split it into multiples of 32",
+    );
+  }
+  const n = values.length;
+  if (n > PARQUET_DELTA64_MAX_COUNT) throw new DeltaError("ERR_DELTA_INPUT", fn + ": too many values");
+  const vpm = blockSize / miniblocks;
+
+  // (lo, hi) pairs of the input: a zero-copy view where the platform order allows.
+  let w: Uint32Array;
+  if (LITTLE_ENDIAN) {
+    w = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  } else {
+    const view = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+    w = new Uint32Array(2 * n);
+    for (let i = 0; i < 2 * n; i += 2) {
+      w[i] = view[i + 1];
+      w[i + 1] = view[i];
+    }
+  }
+
+  // Upper bound on the output: header, then per block a min delta and the
+  // widths, and at most 8 bytes per delta plus one padded miniblock.
+  const blocks = n > 1 ? Math.ceil((n - 1) / blockSize) : 0;
+  const out = new Uint8Array(MAX_HEADER_BYTES + blocks * (VARINT64_MAX_BYTES + miniblocks) + 8 * (n + vpm));
+  let pos = writeVarint(out, 0, blockSize);
+  pos = writeVarint(out, pos, miniblocks);
+  pos = writeVarint(out, pos, n);
+  if (n === 0) {
+    out[pos++] = 0; // first value: the header always has one (hyparquet-writer writes 0)
+    return out.slice(0, pos);
+  }
+  {
+    const lo = w[0];
+    const hi = w[1];
+    const sign = hi >> 31; // zigzag on words, see zigzagEncode64
+    pos = writeVarint64(out, pos, ((lo << 1) ^ sign) >>> 0, (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0);
+  }
+
+  // Deltas of one block as (lo, hi) pairs, then adjusted in place, plus
+  // zeroed padding up to a whole miniblock.
+  const d = new Uint32Array(2 * blockSize);
+  for (let i = 1; i < n; i += blockSize) {
+    const k = n - i < blockSize ? n - i : blockSize;
+    // Pass 1: deltas modulo 2**64 and their signed minimum.
+    let minLo = 0xffffffff;
+    let minHi = 0x7fffffff; // (minLo, minHi) = int64 max: every delta is <= it
+    for (let j = 0, s = 2 * i, t = 0; j < k; j++, s += 2, t += 2) {
+      const lo = w[s];
+      const plo = w[s - 2];
+      const dlo = (lo - plo) >>> 0;
+      const dhi = (w[s + 1] - w[s - 1] - (lo < plo ? 1 : 0)) | 0;
+      d[t] = dlo;
+      d[t + 1] = dhi;
+      if (dhi < minHi || (dhi === minHi && dlo < minLo)) {
+        minLo = dlo;
+        minHi = dhi;
+      }
+    }
+    {
+      const sign = minHi >> 31;
+      pos = writeVarint64(out, pos, ((minLo << 1) ^ sign) >>> 0, (((minHi << 1) | (minLo >>> 31)) ^ sign) >>> 0);
+    }
+    const widthsPos = pos;
+    pos += miniblocks;
+    const mhi = minHi >>> 0;
+    // Pass 2, per miniblock: adjusted = delta - min (fits in 64 unsigned
+    // bits because min <= delta), its width from the OR of all adjusted
+    // values (the highest set bit of the OR is the highest of the maximum).
+    for (let m = 0; m < miniblocks; m++) {
+      const start = m * vpm;
+      if (start >= k) {
+        out[widthsPos + m] = 0; // no values: width byte present, no body
+        continue;
+      }
+      const end = start + vpm < k ? start + vpm : k;
+      let orLo = 0;
+      let orHi = 0;
+      for (let t = 2 * start, tEnd = 2 * end; t < tEnd; t += 2) {
+        const dlo = d[t];
+        const alo = (dlo - minLo) >>> 0;
+        const ahi = (d[t + 1] - mhi - (dlo < minLo ? 1 : 0)) >>> 0;
+        d[t] = alo;
+        d[t + 1] = ahi;
+        orLo |= alo;
+        orHi |= ahi;
+      }
+      const width = orHi !== 0 ? 64 - Math.clz32(orHi) : 32 - Math.clz32(orLo);
+      out[widthsPos + m] = width;
+      if (width === 0) continue;
+      // Padding values of a partial miniblock are zero bits.
+      if (end - start < vpm) d.fill(0, 2 * end, 2 * (start + vpm));
+      pos = packBits64Unchecked(d, 2 * start, vpm, width, out, pos);
+    }
+  }
+  return out.slice(0, pos);
+}
+
+/**
+ * Decode a Parquet DELTA_BINARY_PACKED INT64 stream into a new array.
+ *
+ * `bytes` must be exactly the stream: bytes after its last value are an error.
+ *
+ * @param bytes - the stream
+ * @param options - `crc`: the expected CRC-32 of `bytes`; without it only
+ *   structural damage is detected (see the module comment)
+ * @returns the decoded values
+ * @throws {DeltaError} ERR_DELTA_INPUT for a non-Uint8Array or a bad `crc`
+ *   option; ERR_DELTA_TRUNCATED if the bytes end early (including a count
+ *   the remaining bytes cannot hold, checked before allocating);
+ *   ERR_DELTA_CORRUPT for a CRC mismatch or a structurally invalid stream
+ * @example
+ * decodeParquetDelta64(encodeParquetDelta64(BigInt64Array.of(5n, -5n))) // => BigInt64Array [5n, -5n]
+ */
+export function decodeParquetDelta64(bytes: Uint8Array, options?: ParquetDelta64DecodeOptions): BigInt64Array {
+  const h = readHeader(bytes, options, "decodeParquetDelta64");
+  const out = new BigInt64Array(h.count);
+  decodeBody(bytes, h, new Uint32Array(out.buffer));
+  return out;
+}
+
+/**
+ * Decode a Parquet DELTA_BINARY_PACKED INT64 stream into an existing array
+ * (e.g. a column buffer that several pages fill in turn).
+ *
+ * @param bytes - the stream (exactly: trailing bytes are an error)
+ * @param out - receives the values at indexes 0..count-1; must have room for
+ *   the stream's count. On an error its contents are unspecified.
+ * @param options - `crc`: the expected CRC-32 of `bytes`
+ * @returns the number of values written (the stream's total count)
+ * @throws {DeltaError} ERR_DELTA_INPUT for bad arguments or when `out` is
+ *   shorter than the count; otherwise as {@link decodeParquetDelta64}
+ * @example
+ * const out = new BigInt64Array(4);
+ * decodeParquetDelta64Into(encodeParquetDelta64(BigInt64Array.of(7n, 8n)), out) // => 2, out is [7n, 8n, 0n, 0n]
+ */
+export function decodeParquetDelta64Into(
+  bytes: Uint8Array,
+  out: BigInt64Array,
+  options?: ParquetDelta64DecodeOptions,
+): number {
+  const fn = "decodeParquetDelta64Into";
+  if (!isTypedArray(out, "BigInt64Array")) throw new DeltaError("ERR_DELTA_INPUT", fn + " requires a BigInt64Array output");
+  const h = readHeader(bytes, options, fn);
+  if (h.count > out.length) {
+    throw new DeltaError("ERR_DELTA_INPUT", fn + ": output has room for " + out.length + " values, stream holds " + h.count);
+  }
+  decodeBody(bytes, h, new Uint32Array(out.buffer, out.byteOffset, 2 * h.count));
+  return h.count;
+}
+
+/** What the header says, plus where the first block starts. */
+interface Header {
+  label: string;
+  blockSize: number;
+  miniblocks: number;
+  count: number;
+  firstLo: number;
+  firstHi: number;
+  pos: number;
+}
+
+function readHeader(bytes: Uint8Array, options: ParquetDelta64DecodeOptions | undefined, label: string): Header {
+  if (!isTypedArray(bytes, "Uint8Array")) throw new DeltaError("ERR_DELTA_INPUT", label + " requires a Uint8Array");
+  if (options !== undefined && (options === null || typeof options !== "object")) {
+    throw new DeltaError("ERR_DELTA_INPUT", label + ": options must be an object");
+  }
+  const crc = options?.crc;
+  if (crc !== undefined) {
+    if (typeof crc !== "number" || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) {
+      throw new DeltaError("ERR_DELTA_INPUT", label + ": crc must be an unsigned 32-bit integer");
+    }
+    // Checked first: with a checksum, any damage (even one that would read
+    // as a different but well-formed stream) is reported as corruption.
+    if (crc32(bytes) !== crc) throw new DeltaError("ERR_DELTA_CORRUPT", label + ": checksum mismatch");
+  }
+  const end = bytes.length;
+  const word = new Uint32Array(2);
+  let pos = readVarint64(bytes, 0, end, word);
+  const blockSize = word[1] === 0 ? word[0] : -1;
+  pos = readVarint64(bytes, pos, end, word);
+  const miniblocks = word[1] === 0 ? word[0] : -1;
+  if (!checkLayout(blockSize, miniblocks)) {
+    throw new DeltaError(
+      "ERR_DELTA_CORRUPT",
+      label + ": invalid block layout (" + blockSize + " values in " + miniblocks + " miniblocks)",
+    );
+  }
+  pos = readVarint64(bytes, pos, end, word);
+  if (word[1] !== 0 || word[0] > PARQUET_DELTA64_MAX_COUNT) {
+    throw new DeltaError("ERR_DELTA_CORRUPT", label + ": value count above " + PARQUET_DELTA64_MAX_COUNT);
+  }
+  const count = word[0];
+  pos = readVarint64(bytes, pos, end, word);
+  // Every block needs at least a 1-byte min delta and its width bytes, so
+  // the bytes left bound the count: reject before allocating for it.
+  const blocks = count > 1 ? Math.ceil((count - 1) / blockSize) : 0;
+  if (blocks * (1 + miniblocks) > end - pos) {
+    throw new DeltaError("ERR_DELTA_TRUNCATED", label + ": input ends before " + count + " values could fit");
+  }
+  // Zigzag decode of the first value, see zigzagDecode64.
+  const zlo = word[0];
+  const zhi = word[1];
+  const flip = -(zlo & 1);
+  return {
+    label,
+    blockSize,
+    miniblocks,
+    count,
+    firstLo: (((zlo >>> 1) | (zhi << 31)) ^ flip) >>> 0,
+    firstHi: ((zhi >>> 1) ^ flip) >>> 0,
+    pos,
+  };
+}
+
+function decodeBody(bytes: Uint8Array, h: Header, o: Uint32Array): void {
+  const { label, blockSize, miniblocks, count } = h;
+  const end = bytes.length;
+  const vpm = blockSize / miniblocks;
+  let pos = h.pos;
+  let vlo = h.firstLo;
+  let vhi = h.firstHi | 0;
+  // Output words are written lo, hi (little-endian order); swapped at the end
+  // on a big-endian platform.
+  if (count > 0) {
+    o[0] = vlo;
+    o[1] = vhi;
+  }
+  let oi = 2;
+  const word = new Uint32Array(2);
+  const adj = new Uint32Array(2 * vpm);
+  const stage = new Uint32Array(33);
+  let i = 1;
+  while (i < count) {
+    pos = readVarint64(bytes, pos, end, word);
+    // Min delta, zigzag decoded to (mlo, mhi).
+    const zlo = word[0];
+    const zhi = word[1];
+    const flip = -(zlo & 1);
+    const mlo = (((zlo >>> 1) | (zhi << 31)) ^ flip) >>> 0;
+    const mhi = (zhi >>> 1) ^ flip;
+    if (end - pos < miniblocks) truncated(label);
+    const widthsPos = pos;
+    pos += miniblocks;
+    const k = count - i < blockSize ? count - i : blockSize;
+    // Only the miniblocks that hold values have bodies and checked widths;
+    // the others' width bytes may be anything (the spec says readers must
+    // accept arbitrary values there).
+    const used = Math.ceil(k / vpm);
+    for (let m = 0; m < used; m++) {
+      const width = bytes[widthsPos + m];
+      if (width > 64) {
+        throw new DeltaError("ERR_DELTA_CORRUPT", label + ": bit width " + width + " above 64");
+      }
+      const nv = count - i < vpm ? count - i : vpm;
+      // vpm is a multiple of 32, so a body is a whole number of bytes (and words).
+      const bodyBytes = (vpm * width) >>> 3;
+      if (end - pos < bodyBytes) truncated(label);
+      if (width === 0) {
+        // Constant delta: value += min, nothing to unpack.
+        for (let j = 0; j < nv; j++) {
+          const nlo = (vlo + mlo) >>> 0;
+          vhi = (vhi + mhi + (nlo < vlo ? 1 : 0)) | 0;
+          vlo = nlo;
+          o[oi] = vlo;
+          o[oi + 1] = vhi;
+          oi += 2;
+        }
+      } else if (width <= 32) {
+        // Common case (timestamps, counters): the adjusted deltas fit in one
+        // word, so unpack and accumulate in one pass, 32 values at a time
+        // from an aligned copy of their `width` words.
+        const mask = width === 32 ? -1 : (1 << width) - 1;
+        let p = pos;
+        for (let g = 0; g < nv; g += 32) {
+          const gn = nv - g < 32 ? nv - g : 32;
+          // Only the bytes this group's bits occupy (a full group is `width` words).
+          const groupBytes = (gn * width + 7) >>> 3;
+          const fullWords = groupBytes >>> 2;
+          for (let q = 0; q < fullWords; q++, p += 4) {
+            stage[q] = bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24);
+          }
+          const rem = groupBytes & 3;
+          if (rem !== 0) {
+            let last = 0;
+            for (let q = 0; q < rem; q++) last |= bytes[p++] << (8 * q);
+            stage[fullWords] = last;
+          }
+          for (let j = 0, bit = 0; j < gn; j++, bit += width) {
+            const wi = bit >>> 5;
+            const sh = bit & 31;
+            let a = stage[wi] >>> sh;
+            if (sh + width > 32) a |= stage[wi + 1] << (32 - sh);
+            const alo = (a & mask) >>> 0;
+            const dlo = (mlo + alo) >>> 0;
+            const dhi = mhi + (dlo < alo ? 1 : 0);
+            const nlo = (vlo + dlo) >>> 0;
+            vhi = (vhi + dhi + (nlo < vlo ? 1 : 0)) | 0;
+            vlo = nlo;
+            o[oi] = vlo;
+            o[oi + 1] = vhi;
+            oi += 2;
+          }
+        }
+      } else {
+        unpackBits64Unchecked(bytes, pos, nv, width, adj, 0);
+        for (let j = 0, t = 0; j < nv; j++, t += 2) {
+          // delta = min + adjusted; value += delta, each with a carry from lo to hi.
+          const alo = adj[t];
+          const dlo = (mlo + alo) >>> 0;
+          const dhi = mhi + adj[t + 1] + (dlo < alo ? 1 : 0);
+          const nlo = (vlo + dlo) >>> 0;
+          vhi = (vhi + dhi + (nlo < vlo ? 1 : 0)) | 0;
+          vlo = nlo;
+          o[oi] = vlo;
+          o[oi + 1] = vhi;
+          oi += 2;
+        }
+      }
+      pos += bodyBytes;
+      i += nv;
+    }
+  }
+  if (pos !== end) {
+    throw new DeltaError("ERR_DELTA_CORRUPT", label + ": " + (end - pos) + " trailing bytes after the last value");
+  }
+  if (!LITTLE_ENDIAN) {
+    for (let t = 0; t < 2 * count; t += 2) {
+      const lo = o[t];
+      o[t] = o[t + 1];
+      o[t + 1] = lo;
+    }
+  }
+}
+
+function truncated(label: string): never {
+  throw new DeltaError("ERR_DELTA_TRUNCATED", label + ": input ends too early");
+}
