@@ -6,3 +6,4 @@
 export { type BenchCase, type BenchResult, runCases, sameValues, sameBits } from "./harness.js";
 export { hyparquet32, hyparquet64, fastint, gzipDeltas, brotliDeltas, gzipFloat64, copy } from "./peers.js";
 export { jitteredTimestamps, flightTimes, sp500, sp500Resampled, microsecondTimestamps } from "./datasets.js";
+export { ourInt32Cases } from "./ours.js";

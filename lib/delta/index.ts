@@ -52,3 +52,27 @@ export { zigzagEncode64, zigzagDecode64, bitWidth64, int64WordsView } from "./in
 export { deflate, inflate, DEFLATE_FORMAT_TAG, DEFLATE_MAX_BYTES } from "./deflate.js";
 export { encodeDod, decodeDod, decodeDodInto, deltaOfDelta, inverseDeltaOfDelta, dodBits, DOD_FORMAT_TAG } from "./dod.js";
 export { encodeGorilla, decodeGorilla, decodeGorillaInto, GORILLA_FORMAT_TAG } from "./gorilla.js";
+export { gcdOfDeltas } from "./stride.js";
+export {
+  encodeParquetDelta,
+  decodeParquetDelta,
+  decodeParquetDeltaInto,
+  type ParquetDeltaOptions,
+  type ParquetDeltaEncodeOptions,
+  PARQUET_BLOCK_SIZE,
+  PARQUET_MINIBLOCKS,
+} from "./parquet.js";
+export {
+  encodeBlocks,
+  decodeBlocks,
+  decodeBlocksInto,
+  blockValueAt,
+  inspectBlocks,
+  type EncodeBlocksOptions,
+  type BlocksInfo,
+  BLOCKS_FORMAT_TAG,
+  BLOCK_VALUES,
+} from "./blocks.js";
+export { BlockStreamEncoder, decodeBlockStream, type BlockStreamOptions, STREAM_FRAME_VALUES } from "./stream.js";
+export { decode, decodeInto } from "./decode.js";
+export { explain, type Explanation, type ExplainCandidate } from "./explain.js";

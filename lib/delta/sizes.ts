@@ -6,6 +6,7 @@
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { encodeDecimal, inspectDecimal } from "./decimal.js";
 import { DeltaError } from "./errors.js";
+import { encodeGorilla } from "./gorilla.js";
 import { deltaEncode } from "./textbook.js";
 import { varintLength, writeVarint } from "./varint.js";
 import { zigzagEncode53 } from "./zigzag.js";
@@ -120,9 +121,9 @@ function sizeOf(encoding: string, bytes: Uint8Array, count: number): EncodingSiz
 }
 
 /**
- * Sizes of a decimal series (prices) in four representations, each also after gzip and
- * brotli: raw float64; the textbook float64 deltas; the decimal integers as varints
- * without delta; and `encodeDecimal` (delta + zigzag + varint, with its header and CRC).
+ * Sizes of a decimal series (prices) in five representations, each also after gzip and
+ * brotli: raw float64; the textbook float64 deltas; Gorilla's XOR of consecutive doubles; the
+ * decimal integers as varints without delta; and `encodeDecimal` (delta + zigzag + varint, with its header and CRC).
  *
  * @param values a series whose values all fit one decimal scale
  * @returns one row per representation
@@ -137,6 +138,7 @@ export function compareSizes(values: Float64Array): EncodingSize[] {
   return [
     sizeOf("float64, raw", raw, values.length),
     sizeOf("float64, textbook deltas", new Uint8Array(textbook.buffer), values.length),
+    sizeOf("float64, Gorilla XOR (encodeGorilla)", encodeGorilla(values), values.length),
     sizeOf("integers, varint, no delta", plainVarintBytes(ints), values.length),
     sizeOf("integers, delta + zigzag varint (encodeDecimal)", encodeDecimal(values), values.length),
   ];

@@ -61,6 +61,9 @@ describe("compareSizes on the S&P 500 closes", () => {
     // More than 4x smaller than raw float64 on this series.
     expect(by("float64, raw").bytes / codec.bytes).toBeGreaterThan(4);
   });
+  it("beats Gorilla's XOR of doubles by more than 3x, as ALP argues for decimal data", () => {
+    expect(by("float64, Gorilla XOR").bytes / by("integers, delta").bytes).toBeGreaterThan(3);
+  });
   it("keeps delta varints ahead after brotli too", () => {
     expect(by("integers, delta").brotliBytes).toBeLessThan(by("float64, raw").brotliBytes);
     expect(by("integers, delta").brotliBytes).toBeLessThan(by("integers, varint, no delta").brotliBytes);
