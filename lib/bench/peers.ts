@@ -14,7 +14,12 @@ function view(bytes: Uint8Array): { view: DataView; offset: number } {
   return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
 }
 
-/** hyparquet-writer's DELTA_BINARY_PACKED encoder and hyparquet's decoder (INT32). */
+/**
+ * hyparquet-writer's DELTA_BINARY_PACKED encoder and hyparquet's decoder (INT32).
+ *
+ * @example
+ * runCases([hyparquet32(values)], values.length);
+ */
 export function hyparquet32(values: Int32Array): BenchCase {
   return {
     name: "hyparquet DELTA_BINARY_PACKED",
