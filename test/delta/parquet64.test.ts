@@ -9,6 +9,7 @@ import { DeltaError } from "../../lib/delta/errors.js";
 import {
   decodeParquetDelta64,
   decodeParquetDelta64Into,
+  decodeParquetDelta64Reference,
   encodeParquetDelta64,
   PARQUET_DELTA64_BLOCK_SIZE,
   PARQUET_DELTA64_MAX_BLOCK_SIZE,
@@ -597,6 +598,189 @@ describe("corrupt, forged and truncated input", () => {
         },
       ),
       { numRuns: 5000 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The generated-kernel fast path against the per-value reference loop.
+
+/** Outcome of a decoder: its values, or the code of the DeltaError it threw. */
+function outcome(decode: () => BigInt64Array): bigint[] | string {
+  try {
+    return Array.from(decode());
+  } catch (e) {
+    expect(e).toBeInstanceOf(DeltaError);
+    return (e as DeltaError).code;
+  }
+}
+
+/** Min deltas of every kind: small, one-word (high word 0 or -1) and their edges, huge. */
+const minDelta = fc.oneof(
+  fc.bigInt({ min: -1000n, max: 1000n }),
+  fc.bigInt({ min: 0n, max: 2n ** 32n - 1n }),
+  fc.bigInt({ min: -(2n ** 32n), max: -1n }),
+  fc.constantFrom(0n, 999_000n, 2n ** 31n, -(2n ** 31n), 2n ** 32n - 1n, 2n ** 32n, -(2n ** 32n), -(2n ** 32n) - 1n, MIN, MAX),
+  fc.bigInt({ min: MIN, max: MAX }),
+);
+
+const width = fc.oneof(
+  fc.integer({ min: 0, max: 64 }),
+  fc.integer({ min: 0, max: 32 }),
+  fc.constantFrom(0, 1, 12, 31, 32, 33, 63, 64),
+);
+
+/** First values anywhere, and near multiples of 2**32 (low word near 0 or 2**32 - 1). */
+const firstValue = fc.oneof(
+  int64,
+  fc
+    .tuple(fc.bigInt({ min: -(2n ** 31n), max: 2n ** 31n - 1n }), fc.bigInt({ min: -5000n, max: 5000n }))
+    .map(([hi, e]) => BigInt.asIntN(64, hi * 2n ** 32n + e)),
+);
+
+/**
+ * A hand-built stream in any valid layout with random min deltas, random
+ * widths 0..64 (mixed, or one per block so whole blocks take the fused
+ * path) and random body bits: what any writer could produce.
+ */
+const forgedStream = fc
+  .record({
+    layout: fc.constantFrom<[number, number]>([128, 4], [128, 1], [128, 2], [256, 8], [256, 2], [384, 2], [512, 4]),
+    count: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.constantFrom(0, 1, 2, 32, 33, 128, 129, 130, 257, 385, 513)),
+    first: firstValue,
+    mins: fc.array(minDelta, { minLength: 8, maxLength: 8 }),
+    widths: fc.array(width, { minLength: 64, maxLength: 64 }),
+    uniform: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+    small: fc.boolean(),
+    seed: fc.integer(),
+  })
+  .map((f) => {
+    const [blockSize, miniblocks] = f.layout;
+    const vpm = blockSize / miniblocks;
+    const out: number[] = [...uleb(BigInt(blockSize)), ...uleb(BigInt(miniblocks)), ...uleb(BigInt(f.count)), ...uleb(zz(f.first))];
+    let s = f.seed >>> 0;
+    const byte = (): number => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      // "small": mostly zero bits, so adjusted deltas stay near 0 and the
+      // running value near its start (the same-high-word bounds then bite).
+      return f.small && s % 4 !== 0 ? 0 : s >>> 24;
+    };
+    for (let left = f.count - 1, b = 0; left > 0; left -= Math.min(left, blockSize), b++) {
+      out.push(...uleb(zz(f.mins[b % 8])));
+      const ws = Array.from({ length: miniblocks }, (_, m) => f.widths[(8 * b + (f.uniform[b % 8] ? 0 : m)) % 64]);
+      out.push(...ws);
+      const used = Math.min(miniblocks, Math.ceil(left / vpm));
+      for (let m = 0; m < used; m++) for (let k = 0; k < (vpm * ws[m]) / 8; k++) out.push(byte());
+    }
+    return Uint8Array.from(out);
+  });
+
+describe("fast path (generated kernels) against the reference loop", () => {
+  it("agree on hand-built streams with mixed widths 0..64 and every kind of min delta", () => {
+    fc.assert(
+      fc.property(forgedStream, (bytes) => {
+        const ref = decodeParquetDelta64Reference(bytes);
+        const fast = decodeParquetDelta64(bytes);
+        expect(Array.from(fast)).toEqual(Array.from(ref));
+        // Into a buffer of junk: every slot is written.
+        const into = new BigInt64Array(ref.length + 1).fill(0x5a5a5a5a5a5a5a5an);
+        expect(decodeParquetDelta64Into(bytes, into)).toBe(ref.length);
+        expect(Array.from(into.subarray(0, ref.length))).toEqual(Array.from(ref));
+        expect(into[ref.length]).toBe(0x5a5a5a5a5a5a5a5an);
+        // and both agree with hyparquet and (for short streams) the spec parser
+        expect(hyparquetDecode(bytes, ref.length)).toEqual(Array.from(ref));
+        if (ref.length <= 150) expect(refParse(bytes).values).toEqual(Array.from(ref));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("agree on damaged streams: the same values or the same error code", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(forgedStream, series.map((xs) => encodeParquetDelta64(BigInt64Array.from(xs)))),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        fc.nat(),
+        fc.boolean(),
+        (bytes, edits, cut, doCut) => {
+          const bad = bytes.slice();
+          if (bad.length > 0) for (const [at, v] of edits) bad[at % bad.length] = v;
+          const input = doCut && bad.length > 0 ? bad.subarray(0, cut % bad.length) : bad;
+          expect(outcome(() => decodeParquetDelta64(input))).toEqual(outcome(() => decodeParquetDelta64Reference(input)));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("carries and borrows exactly at every position around a group's bound", () => {
+    // Constant deltas D (width 0) from a low word placed so that the carry
+    // (D > 0) or borrow (D < 0) happens at value t, for t across the first
+    // blocks: the same-high-word kernels must hand over to the carrying
+    // ones exactly when the bound says so.
+    for (const d of [1n, 7n, 1000n, 999_999n, 2n ** 26n + 3n, 2n ** 31n, 2n ** 32n - 1n, -1n, -1000n, -(2n ** 26n), -(2n ** 32n)]) {
+      for (const t of [1n, 2n, 31n, 32n, 33n, 64n, 96n, 127n, 128n, 129n, 160n, 255n, 256n, 257n]) {
+        for (const e of [-1n, 0n, 1n]) {
+          const lo = d > 0n ? 2n ** 32n - t * d + e : -t * d - 1n + e;
+          const start = BigInt.asIntN(64, 12_345n * 2n ** 32n + lo);
+          const xs = Array.from({ length: 400 }, (_, k) => BigInt.asIntN(64, start + BigInt(k) * d));
+          const enc = encodeParquetDelta64(BigInt64Array.from(xs));
+          expect(Array.from(decodeParquetDelta64(enc))).toEqual(xs);
+          expect(Array.from(decodeParquetDelta64Reference(enc))).toEqual(xs);
+        }
+      }
+    }
+  });
+
+  it("timestamps through many low-word wraps, in every layout", () => {
+    // ~1 s of microseconds per value: the low word wraps every ~4300 values.
+    const xs = timestamps(20_000, 1_700_000_000_000_000n);
+    for (const options of [undefined, { blockSize: 128, miniblocksPerBlock: 1 }, { blockSize: 256, miniblocksPerBlock: 2 }, { blockSize: 2048, miniblocksPerBlock: 16 }]) {
+      const enc = encodeParquetDelta64(BigInt64Array.from(xs), options);
+      expect(Array.from(decodeParquetDelta64(enc))).toEqual(xs);
+      expect(Array.from(decodeParquetDelta64Reference(enc))).toEqual(xs);
+    }
+    const down = xs.map((x) => -x);
+    const enc = encodeParquetDelta64(BigInt64Array.from(down));
+    expect(Array.from(decodeParquetDelta64(enc))).toEqual(down);
+  });
+
+  it("the reference decoder validates like the fast one", () => {
+    expectDeltaError(() => decodeParquetDelta64Reference([1] as unknown as Uint8Array), "ERR_DELTA_INPUT");
+    const enc = encodeParquetDelta64(BigInt64Array.of(1n, 2n));
+    expectDeltaError(() => decodeParquetDelta64Reference(enc, { crc: (crc32(enc) + 1) >>> 0 }), "ERR_DELTA_CORRUPT");
+    expectDeltaError(() => decodeParquetDelta64Reference(enc.subarray(0, enc.length - 1)), "ERR_DELTA_TRUNCATED");
+    expect(Array.from(decodeParquetDelta64Reference(enc, { crc: crc32(enc) }))).toEqual([1n, 2n]);
+  });
+});
+
+describe("encoder output buffer growth", () => {
+  it("blocks that grow from 0 to 64 bits: same bytes as hyparquet-writer", () => {
+    // 40 constant blocks set a tiny estimate, then ever wider deltas force
+    // several regrowths; the result must still be exact and exactly sized.
+    const xs: bigint[] = [0n];
+    for (let i = 0; i < 40 * 128; i++) xs.push(xs[xs.length - 1] + 3n);
+    for (let b = 0; b < 30; b++) {
+      for (let i = 0; i < 128; i++) {
+        const step = BigInt(Math.floor(rand() * 2 ** 30)) << BigInt(Math.min(33, 2 * b));
+        xs.push(BigInt.asIntN(64, xs[xs.length - 1] + (i % 2 ? step : -step)));
+      }
+    }
+    const enc = encodeParquetDelta64(BigInt64Array.from(xs));
+    expect(enc.buffer.byteLength).toBe(enc.length);
+    expect(Array.from(enc)).toEqual(Array.from(hyparquetWriterEncode(xs)));
+    expect(Array.from(decodeParquetDelta64(enc))).toEqual(xs);
+  });
+
+  it("every layout, random series: exact round trip and an exactly sized buffer", () => {
+    fc.assert(
+      fc.property(series, fc.constantFrom(128, 256, 1024), (xs, blockSize) => {
+        const enc = encodeParquetDelta64(BigInt64Array.from(xs), { blockSize, miniblocksPerBlock: blockSize / 32 });
+        expect(enc.byteOffset).toBe(0);
+        expect(enc.buffer.byteLength).toBe(enc.length);
+        expect(Array.from(decodeParquetDelta64(enc))).toEqual(xs);
+      }),
+      { numRuns: 300 },
     );
   });
 });
