@@ -38,6 +38,7 @@
 
 import { appendCrc32, CRC32_BYTES, verifyCrc32 } from "./checksum.js";
 import { DeltaError } from "./errors.js";
+import { toFloat64Array } from "./float64input.js";
 import { isTypedArray } from "./guards.js";
 import { ByteReader, VARINT53_MAX_BYTES, writeVarint } from "./varint.js";
 
@@ -102,20 +103,7 @@ function fits(v: number, p: number): boolean {
  * inspectDecimal(encodeDecimal([100.5, 100.75, 100.6])).scale // => 2
  */
 export function encodeDecimal(values: Float64Array | readonly number[]): Uint8Array {
-  let input: Float64Array;
-  if (isTypedArray(values, "Float64Array")) {
-    input = values as Float64Array;
-  } else if (Array.isArray(values)) {
-    const arr = values as readonly number[];
-    for (let i = 0; i < arr.length; i++) {
-      if (typeof arr[i] !== "number") {
-        throw new DeltaError("ERR_DELTA_INPUT", "encodeDecimal requires numbers, got " + typeof arr[i] + " at index " + i);
-      }
-    }
-    input = Float64Array.from(arr);
-  } else {
-    throw new DeltaError("ERR_DELTA_INPUT", "encodeDecimal requires a Float64Array or an array of numbers");
-  }
+  const input = toFloat64Array(values, "encodeDecimal");
   const n = input.length;
 
   // Pick the scale under which the most values fit.

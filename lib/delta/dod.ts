@@ -54,6 +54,7 @@ import { BitReader, BitWriter } from "./bitstream.js";
 import { appendCrc32, CRC32_BYTES, verifyCrc32 } from "./checksum.js";
 import { DeltaError } from "./errors.js";
 import { isTypedArray } from "./guards.js";
+import { toInt32Array } from "./int32input.js";
 import { ByteReader, VARINT53_MAX_BYTES, writeVarint } from "./varint.js";
 
 /** First byte of every delta-of-delta encoding ('T', for timestamps). */
@@ -67,28 +68,6 @@ const DOD_MIN_BYTES = 2 + 1 + CRC32_BYTES;
 
 /** Worst case per value after the first: '1111' + 32 bits. */
 const DOD_MAX_BITS_PER_VALUE = 36;
-
-/**
- * Check and normalise encoder input: an Int32Array as is, or an array of
- * int32 numbers (validated like encodeInt32 does).
- */
-function int32Input(values: Int32Array | readonly number[], fn: string): Int32Array | readonly number[] {
-  if (isTypedArray(values, "Int32Array")) return values;
-  if (!Array.isArray(values)) {
-    throw new DeltaError("ERR_DELTA_INPUT", fn + " requires an Int32Array or an array of numbers");
-  }
-  const arr = values as readonly number[];
-  for (let i = 0; i < arr.length; i++) {
-    const v = arr[i];
-    if (typeof v !== "number") {
-      throw new DeltaError("ERR_DELTA_INPUT", fn + " requires numbers, got " + typeof v + " at index " + i);
-    }
-    if ((v | 0) !== v) {
-      throw new DeltaError("ERR_DELTA_NOT_INTEGER", fn + " requires int32 values, got " + v + " at index " + i);
-    }
-  }
-  return arr;
-}
 
 /**
  * The delta-of-delta transform of an int32 series (see the module comment):
@@ -183,7 +162,7 @@ export function dodBits(dod: number): number {
  * encodeDod([1_700_000_000, 1_700_000_060, 1_700_000_120, 1_700_000_180]).length // => 13
  */
 export function encodeDod(values: Int32Array | readonly number[]): Uint8Array {
-  const input = int32Input(values, "encodeDod");
+  const input = toInt32Array(values, "encodeDod");
   const n = input.length;
   // Worst case: 32 bits, then 36 per value. Sized once, so no regrowth.
   const w = new BitWriter(n === 0 ? 0 : Math.ceil((32 + (n - 1) * DOD_MAX_BITS_PER_VALUE) / 8));

@@ -58,6 +58,7 @@
 import { BitReader, BitWriter, peek32At as importedPeek32At } from "./bitstream.js";
 import { appendCrc32, CRC32_BYTES, verifyCrc32 } from "./checksum.js";
 import { DeltaError } from "./errors.js";
+import { toFloat64Array } from "./float64input.js";
 import { isTypedArray } from "./guards.js";
 import { ByteReader, VARINT53_MAX_BYTES, writeVarint } from "./varint.js";
 
@@ -99,20 +100,7 @@ function ctz32(x: number): number {
  * encodeGorilla([1.5, 1.5]).length // => 16
  */
 export function encodeGorilla(values: Float64Array | readonly number[]): Uint8Array {
-  let input: Float64Array;
-  if (isTypedArray(values, "Float64Array")) {
-    input = values as Float64Array;
-  } else if (Array.isArray(values)) {
-    const arr = values as readonly number[];
-    for (let i = 0; i < arr.length; i++) {
-      if (typeof arr[i] !== "number") {
-        throw new DeltaError("ERR_DELTA_INPUT", "encodeGorilla requires numbers, got " + typeof arr[i] + " at index " + i);
-      }
-    }
-    input = Float64Array.from(arr);
-  } else {
-    throw new DeltaError("ERR_DELTA_INPUT", "encodeGorilla requires a Float64Array or an array of numbers");
-  }
+  const input = toFloat64Array(values, "encodeGorilla");
   const n = input.length;
   // A Float64Array's byteOffset is always a multiple of 8, so this view is valid.
   const words = new Uint32Array(input.buffer, input.byteOffset, n * 2);

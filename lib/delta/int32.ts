@@ -29,6 +29,7 @@
 import { appendCrc32, CRC32_BYTES, verifyCrc32 } from "./checksum.js";
 import { DeltaError } from "./errors.js";
 import { isTypedArray } from "./guards.js";
+import { checkInt32Values } from "./int32input.js";
 import { ByteReader, VARINT32_MAX_BYTES, VARINT53_MAX_BYTES, writeVarint } from "./varint.js";
 
 /** First byte of every int32 encoding ('I'). */
@@ -58,21 +59,7 @@ const INT32_MIN_BYTES = 2 + 1 + CRC32_BYTES;
  * encodeInt32([100, 101, 103]).length // => 11 (2 header + 1 count + 2+1+1 values + 4 CRC)
  */
 export function encodeInt32(values: Int32Array | readonly number[]): Uint8Array {
-  const isTyped = isTypedArray(values, "Int32Array");
-  if (!isTyped) {
-    if (!Array.isArray(values)) {
-      throw new DeltaError("ERR_DELTA_INPUT", "encodeInt32 requires an Int32Array or an array of numbers");
-    }
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (typeof v !== "number") {
-        throw new DeltaError("ERR_DELTA_INPUT", "encodeInt32 requires numbers, got " + typeof v + " at index " + i);
-      }
-      if ((v | 0) !== v) {
-        throw new DeltaError("ERR_DELTA_NOT_INTEGER", "encodeInt32 requires int32 values, got " + v + " at index " + i);
-      }
-    }
-  }
+  checkInt32Values(values, "encodeInt32");
   const n = values.length;
   // Worst case: 5 bytes per value. Allocate once, fill, then slice.
   const buf = new Uint8Array(2 + VARINT53_MAX_BYTES + n * VARINT32_MAX_BYTES + CRC32_BYTES);
