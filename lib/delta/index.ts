@@ -67,10 +67,13 @@ export {
   decodeBlocks,
   decodeBlocksInto,
   blockValueAt,
+  openBlocks,
+  type BlockReader,
   inspectBlocks,
   type EncodeBlocksOptions,
   type BlocksInfo,
   BLOCKS_FORMAT_TAG,
+  BLOCKS_FORMAT_VERSION,
   BLOCK_VALUES,
 } from "./blocks.js";
 export { BlockStreamEncoder, decodeBlockStream, type BlockStreamOptions, STREAM_FRAME_VALUES } from "./stream.js";

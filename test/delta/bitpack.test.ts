@@ -13,6 +13,8 @@ import {
   UNPACK_DELTA32,
   UNPACK_DELTA_MUL128,
   UNPACK_DELTA_MUL32,
+  UNPACK_DELTA_MUL_PATCH128,
+  UNPACK_DELTA_PATCH128,
   unpackBits,
   unpackBitsInto,
   unpackTail,
@@ -277,6 +279,54 @@ describe("kernels", () => {
           const d = new Int32Array(128);
           expect(UNPACK_DELTA_MUL128[w](dv, 1, d, 0, start, add, mul)).toBe(scaled[127]);
           expect(Array.from(d)).toEqual(scaled);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("the patch kernels add a patch array to the unpacked values, modulo 2**32", () => {
+    fc.assert(
+      fc.property(
+        width,
+        fc.integer(),
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.array(fc.tuple(fc.nat({ max: 127 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })), { maxLength: 20 }),
+        (w, seed, start, add, mul, entries) => {
+          const bytes = randomWords(w, 4, seed);
+          const dv = new DataView(bytes.buffer);
+          const x = refUnpack(bytes, 1, w, 128);
+          const patch = new Int32Array(128);
+          for (const [k, v] of entries) patch[k] = v;
+          const before = patch.slice();
+          const expected = (withMul: boolean): number[] => {
+            const out: number[] = [];
+            let p = start;
+            for (let k = 0; k < 128; k++) {
+              const r = (x[k] + patch[k]) | 0;
+              p = (p + add + (withMul ? Math.imul(r, mul) : r)) | 0;
+              out.push(p);
+            }
+            return out;
+          };
+          const plain = expected(false);
+          const scaled = expected(true);
+          const a = new Int32Array(130).fill(7);
+          expect(UNPACK_DELTA_PATCH128[w](dv, 1, a, 1, start, add, patch)).toBe(plain[127]);
+          expect(Array.from(a.subarray(1, 129))).toEqual(plain);
+          expect([a[0], a[129]]).toEqual([7, 7]);
+          const b = new Int32Array(128);
+          expect(UNPACK_DELTA_MUL_PATCH128[w](dv, 1, b, 0, start, add, mul, patch)).toBe(scaled[127]);
+          expect(Array.from(b)).toEqual(scaled);
+          // An all-zero patch gives the plain kernels' result; the patch is only read.
+          const c = new Int32Array(128);
+          UNPACK_DELTA_PATCH128[w](dv, 1, c, 0, start, add, new Int32Array(128));
+          const d = new Int32Array(128);
+          UNPACK_DELTA128[w](dv, 1, d, 0, start, add);
+          expect(c).toEqual(d);
+          expect(patch).toEqual(before);
         },
       ),
       { numRuns: 400 },

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { decodeBlocks, encodeBlocks } from "../../lib/delta/blocks.js";
+import { BLOCKS_FORMAT_VERSION, decodeBlocks, encodeBlocks } from "../../lib/delta/blocks.js";
 import { DeltaError } from "../../lib/delta/errors.js";
 import {
   BlockStreamEncoder,
@@ -197,21 +197,25 @@ describe("decodeBlockStream", () => {
     const frames = encodeInPieces(Int32Array.of(1, 2, 3, 4), [4], 2);
     expect(() => [...decodeBlockStream([frames[0], Uint8Array.of(0x49), frames[1]])]).toThrow(DeltaError);
     try {
-      [...decodeBlockStream([frames[0], Uint8Array.of(0x42, 0x02), frames[1]])];
+      [...decodeBlockStream([frames[0], Uint8Array.of(0x42, BLOCKS_FORMAT_VERSION + 1), frames[1]])];
       expect.unreachable();
     } catch (e) {
       expect((e as DeltaError).code).toBe("ERR_DELTA_CORRUPT");
     }
+    // A version 1 frame (an older layout) is rejected, not misread.
+    const v1 = frames[0].slice();
+    v1[1] = 1;
+    expectDeltaError(() => [...decodeBlockStream([v1])], "ERR_DELTA_CORRUPT");
     expectDeltaError(() => [...decodeBlockStream(5 as unknown as Uint8Array[])], "ERR_DELTA_INPUT");
     expectDeltaError(() => [...decodeBlockStream(null as unknown as Uint8Array[])], "ERR_DELTA_INPUT");
     expectDeltaError(() => [...decodeBlockStream([frames[0], [1, 2] as unknown as Uint8Array])], "ERR_DELTA_INPUT");
     // A forged over-long frame length varint.
     expectDeltaError(
-      () => [...decodeBlockStream([Uint8Array.of(0x42, 0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01)])],
+      () => [...decodeBlockStream([Uint8Array.of(0x42, BLOCKS_FORMAT_VERSION, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01)])],
       "ERR_DELTA_CORRUPT",
     );
     // A huge declared length is not allocated up front: the stream just ends early.
-    expectDeltaError(() => [...decodeBlockStream([Uint8Array.of(0x42, 0x01, 0xff, 0xff, 0xff, 0x7f)])], "ERR_DELTA_TRUNCATED");
+    expectDeltaError(() => [...decodeBlockStream([Uint8Array.of(0x42, BLOCKS_FORMAT_VERSION, 0xff, 0xff, 0xff, 0x7f)])], "ERR_DELTA_TRUNCATED");
     // Empty chunks are fine.
     expect(concatValues(decodeBlockStream([new Uint8Array(0), ...frames, new Uint8Array(0)]))).toEqual(Int32Array.of(1, 2, 3, 4));
   });
