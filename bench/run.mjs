@@ -97,7 +97,7 @@ for (const name of comparisons) {
 
 const machine = outputs[0] ? `${outputs[0].cpu}, ${outputs[0].cores} cores, Node ${outputs[0].node}` : "";
 const date = new Date().toISOString().slice(0, 10);
-const md = [`Measured ${date} on ${machine}; medians of interleaved rounds, each comparison in its own process, every decode checked for an exact round trip.`, "", ...outputs.map(table)].join("\n\n");
+const md = [`Measured ${date} on ${machine}; medians of interleaved rounds, each comparison in its own process, every decode checked for an exact round trip.`, ...outputs.map(table)].join("\n\n");
 mkdirSync(join(ROOT, "build", "bench"), { recursive: true });
 writeFileSync(join(ROOT, "build", "bench", "delta.json"), JSON.stringify({ date, machine, comparisons: outputs }, null, 1) + "\n");
 writeFileSync(join(ROOT, "build", "bench", "delta.md"), md + "\n");
