@@ -87,7 +87,7 @@
  * the CRC (ERR_DELTA_TRUNCATED); non-minimal or over-long varints.
  */
 
-import { crc32Range, storedCrc32, writeCrc32 } from "./crcfast.js";
+import { appendCrc32, crc32Range, storedCrc32 } from "./checksum.js";
 import { DeltaError } from "./errors.js";
 import { isTypedArray } from "./guards.js";
 import { toInt32Array } from "./int32input.js";
@@ -291,7 +291,7 @@ export function encodeBlocks(values: Int32Array | readonly number[], options?: E
   out[1] = BLOCKS_FORMAT_VERSION;
   writeVarint(out, 2, rest);
   out.set(buf.subarray(0, pos), head);
-  writeCrc32(out, head + pos);
+  appendCrc32(out, head + pos);
   return out;
 }
 

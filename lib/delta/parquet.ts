@@ -71,7 +71,7 @@
  * bytes only for an uncompressed page holding nothing but them.)
  */
 
-import { crc32Range } from "./crcfast.js";
+import { crc32Range } from "./checksum.js";
 import { DeltaError } from "./errors.js";
 import { isTypedArray } from "./guards.js";
 import { toInt32Array } from "./int32input.js";

@@ -1,3 +1,6 @@
+import CRC32 from "crc-32";
+import fc from "fast-check";
+import { crc32Range, storedCrc32 } from "../../lib/delta/checksum.js";
 import { describe, it, expect } from "vitest";
 import { crc32, encodeInt32 } from "../../lib/delta/index.js";
 import { expectDeltaError } from "./helpers.js";
@@ -17,5 +20,22 @@ describe("crc32", () => {
 
   it("rejects non-bytes", () => {
     expectDeltaError(() => crc32("abc" as unknown as Uint8Array), "ERR_DELTA_INPUT");
+  });
+});
+
+
+describe("crc32Range", () => {
+  it("agrees with the pure-JS crc-32 package on any range (native zlib.crc32 or not)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), fc.nat(), fc.nat(), (bytes, a, b) => {
+        const start = bytes.length ? a % (bytes.length + 1) : 0;
+        const end = start + (bytes.length - start ? b % (bytes.length - start + 1) : 0);
+        expect(crc32Range(bytes, start, end)).toBe(CRC32.buf(bytes.subarray(start, end)) >>> 0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it("reads a stored little-endian CRC", () => {
+    expect(storedCrc32(Uint8Array.of(0x26, 0x39, 0xf4, 0xcb), 0)).toBe(0xcbf43926);
   });
 });
