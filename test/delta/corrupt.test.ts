@@ -159,7 +159,6 @@ describe("hand-forged encodings with valid CRCs", () => {
   const D = DECIMAL_FORMAT_TAG;
 
   it("(d) a forged count of 2**31 is rejected without allocating", () => {
-    const started = Date.now();
     expectDeltaError(() => decodeInt32(withCrc([I, 1, ...encodeVarint(2 ** 31), 2, 4, 6])), "ERR_DELTA_CORRUPT");
     expectDeltaError(() => decodeInt32(withCrc([I, 1, ...encodeVarint(2 ** 53)])), "ERR_DELTA_CORRUPT");
     expectDeltaError(() => decodeDecimal(withCrc([D, 1, ...encodeVarint(2 ** 31), 2, 0, 2, 4])), "ERR_DELTA_CORRUPT");
@@ -167,7 +166,6 @@ describe("hand-forged encodings with valid CRCs", () => {
     expectDeltaError(() => decodeDecimal(withCrc([D, 1, 3, 2, ...encodeVarint(2 ** 31), 2, 4, 6])), "ERR_DELTA_CORRUPT");
     // Exception count <= count, but 3 exceptions need >= 27 bytes.
     expectDeltaError(() => decodeDecimal(withCrc([D, 1, 20, 2, 3, ...new Array(20).fill(2)])), "ERR_DELTA_CORRUPT");
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("(e) over-long, non-minimal or out-of-range varints are corrupt", () => {

@@ -339,7 +339,6 @@ describe("hand-forged encodings with valid CRCs", () => {
   });
 
   it("a forged count is rejected before allocating", () => {
-    const started = Date.now();
     for (const count of [2 ** 31, 2 ** 32, 2 ** 53, 2 ** 31 - 1]) {
       expectDeltaError(() => decodeDod(withCrc([T, 1, ...encodeVarint(count), 0, 0, 0, 0, 0, 0, 0, 0])), "ERR_DELTA_CORRUPT");
     }
@@ -348,7 +347,6 @@ describe("hand-forged encodings with valid CRCs", () => {
     expectDeltaError(() => decodeDod(withCrc([T, 1, 34, 0, 0, 0, 0, 0, 0, 0, 0])), "ERR_DELTA_CORRUPT");
     // A non-zero count with an empty body.
     expectDeltaError(() => decodeDod(withCrc([T, 1, 1])), "ERR_DELTA_CORRUPT");
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("trailing bytes and non-zero padding are corrupt", () => {

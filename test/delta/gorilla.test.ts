@@ -385,14 +385,12 @@ describe("hand-forged encodings with valid CRCs", () => {
   });
 
   it("a forged count is rejected before allocating", () => {
-    const started = Date.now();
     for (const count of [2 ** 31, 2 ** 32, 2 ** 53, 2 ** 31 - 1]) {
       expectDeltaError(() => decodeGorilla(withCrc([G, 1, ...encodeVarint(count), ...new Array(16).fill(0)])), "ERR_DELTA_CORRUPT");
     }
     // 8 bytes of v0 + 2 zero bytes hold 1 + 16 values; 17 decode, 18 do not.
     expect(decodeGorilla(withCrc([G, 1, 17, ...new Array(10).fill(0)])).length).toBe(17);
     expectDeltaError(() => decodeGorilla(withCrc([G, 1, 18, ...new Array(10).fill(0)])), "ERR_DELTA_CORRUPT");
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it("trailing bytes, non-zero padding, wrong tag/version/checksum/length", () => {

