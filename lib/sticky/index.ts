@@ -21,3 +21,4 @@ export {
   affinityCookieHeader,
 } from "./cookie.js";
 export * from "./simulation.js";
+export * from "./proxy/index.js";
