@@ -240,7 +240,10 @@ class Simulation {
   private readonly pool: string[];
   private readonly up = new Set<string>();
   private readonly lbDown = new Set<string>();
-  private readonly drained = new Map<string, DrainRecord>();
+  /** Servers draining now (no new users), with the record each drain writes to. */
+  private readonly draining = new Map<string, DrainRecord>();
+  /** Every drain of the run, in order, for the result. */
+  private readonly drainRecords: DrainRecord[] = [];
   private readonly assigned = new Map<string, number>();
   private readonly active = new Set<User>();
   private readonly allUsers: User[] = [];
@@ -292,7 +295,7 @@ class Simulation {
   }
 
   private computeCandidates(): string[] {
-    return this.pool.filter((s) => !this.lbDown.has(s) && !this.drained.has(s));
+    return this.pool.filter((s) => !this.lbDown.has(s) && !this.draining.has(s));
   }
 
   private schedule(time: number, priority: number, item: Item): void {
@@ -522,7 +525,7 @@ class Simulation {
     u.lastOk = true;
     if (u.firstServer === null) {
       u.firstServer = server;
-      const d = this.drained.get(server);
+      const d = this.draining.get(server);
       if (d !== undefined) d.newUsersAfter++;
       if (u.forgedCookie !== null && server === this.sc.forgery?.target) this.forgersOnTarget++;
     }
@@ -623,13 +626,17 @@ class Simulation {
         this.lbDown.delete(s);
         this.unassign(s);
         this.store.wipe(s);
+        // A server taken out of the pool ends its drain: if the same id is scaled out again
+        // later, it is a fresh server that takes new users.
+        this.draining.delete(s);
         this.refresh("scaleIn");
         return;
       case "drain":
         if (!inPool) throw this.bad(`drain of ${s}, which is not in the pool`);
-        if (!this.drained.has(s)) {
+        if (!this.draining.has(s)) {
           const rec: DrainRecord = { server: s, at: this.now, timeline: [], newUsersAfter: 0 };
-          this.drained.set(s, rec);
+          this.draining.set(s, rec);
+          this.drainRecords.push(rec);
           rec.timeline.push({ t: this.now, sessions: this.up.has(s) ? this.assigned.get(s) ?? 0 : 0 });
           this.refresh("drain");
         }
@@ -687,7 +694,7 @@ class Simulation {
     const active: Record<string, number> = {};
     for (const s of this.pool) active[s] = this.up.has(s) ? this.assigned.get(s) ?? 0 : 0;
     this.timeline.push({ t: this.now, active });
-    for (const d of this.drained.values()) {
+    for (const d of this.drainRecords) {
       if (d.at === this.now && d.timeline.length > 0 && d.timeline[d.timeline.length - 1].t === this.now) continue;
       d.timeline.push({ t: this.now, sessions: this.up.has(d.server) && this.pool.includes(d.server) ? this.assigned.get(d.server) ?? 0 : 0 });
     }
@@ -721,7 +728,7 @@ class Simulation {
       },
       crashes: this.crashes,
       membership: this.membership,
-      drains: [...this.drained.values()],
+      drains: this.drainRecords,
       forgery: this.sc.forgery === null ? null : { users: this.forgers, onTarget: this.forgersOnTarget, honoured: this.forgedHonoured },
     };
     if (this.trace !== null) r.trace = this.trace;

@@ -175,6 +175,23 @@ describe("drain", () => {
     );
   });
 
+  it("ends with scale-in: the same id scaled out again is a fresh server that takes new users", () => {
+    const r = runSimulation(
+      defaultScenario({
+        events: [
+          { at: 30, type: "drain", server: "A" },
+          { at: 70, type: "scaleIn", server: "A" },
+          { at: 71, type: "scaleOut", server: "A" },
+        ],
+      }),
+    );
+    expect(r.drains).toHaveLength(1);
+    const later = r.load.timeline.filter((p) => p.t > 90);
+    expect(later.some((p) => (p.active.A ?? 0) > 0)).toBe(true);
+    // The balancer already excluded the drained A, so its scale-in changes nothing there.
+    expect(r.membership.map((m) => m.cause)).toEqual(["drain", "scaleOut"]);
+  });
+
   it("in cookie mode, sticky users stay on the drained server until they leave (no cart lost)", () => {
     const r = runSimulation(defaultScenario({ events: [{ at: 60, type: "drain", server: "A" }] }));
     expect(r.drains[0].timeline[0].sessions).toBeGreaterThan(5);
