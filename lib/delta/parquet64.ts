@@ -285,6 +285,24 @@ const allocUnsafe: ((size: number) => Uint8Array) | undefined = (() => {
 })();
 
 /**
+ * The end of a body decode, shared by the fast and the reference decoder: no
+ * bytes may follow the last value, and on a big-endian platform each (lo, hi)
+ * pair written in little-endian word order is swapped into place.
+ */
+function finishBody(o: Uint32Array | Int32Array, count: number, pos: number, end: number, label: string): void {
+  if (pos !== end) {
+    throw new DeltaError("ERR_DELTA_CORRUPT", label + ": " + (end - pos) + " trailing bytes after the last value");
+  }
+  if (!LITTLE_ENDIAN) {
+    for (let t = 0; t < 2 * count; t += 2) {
+      const lo = o[t];
+      o[t] = o[t + 1];
+      o[t + 1] = lo;
+    }
+  }
+}
+
+/**
  * A BigInt64Array of `count` values that the decoder is about to overwrite
  * entirely. On Node its memory comes from `Buffer.allocUnsafeSlow` (its own
  * ArrayBuffer, not the pool), which skips the zero fill: for 1M values that
@@ -569,16 +587,7 @@ function decodeBody(bytes: Uint8Array, h: Header, o: Int32Array): void {
       i += nv;
     }
   }
-  if (pos !== end) {
-    throw new DeltaError("ERR_DELTA_CORRUPT", label + ": " + (end - pos) + " trailing bytes after the last value");
-  }
-  if (!LITTLE_ENDIAN) {
-    for (let t = 0; t < 2 * count; t += 2) {
-      const lo = o[t];
-      o[t] = o[t + 1];
-      o[t + 1] = lo;
-    }
-  }
+  finishBody(o, count, pos, end, label);
 }
 
 /**
@@ -694,16 +703,7 @@ function decodeBodyGeneric(bytes: Uint8Array, h: Header, o: Uint32Array): void {
       i += nv;
     }
   }
-  if (pos !== end) {
-    throw new DeltaError("ERR_DELTA_CORRUPT", label + ": " + (end - pos) + " trailing bytes after the last value");
-  }
-  if (!LITTLE_ENDIAN) {
-    for (let t = 0; t < 2 * count; t += 2) {
-      const lo = o[t];
-      o[t] = o[t + 1];
-      o[t + 1] = lo;
-    }
-  }
+  finishBody(o, count, pos, end, label);
 }
 
 function truncated(label: string): never {
