@@ -171,8 +171,14 @@ function valueExpr(k: number, w: number, use: (word: number) => string): string 
   return "(((" + use(j) + " >>> " + sh + ") | (" + use(j + 1) + " << " + (32 - sh) + ")) & " + mask + ")";
 }
 
-/** Body lines that declare each word the first time it is used (lazy loads). */
-function wordLoader(lines: string[]): (word: number) => string {
+/**
+ * For the kernel generators (here and in unpack64.ts): a `use(word)` that emits
+ * `const wN = s.getInt32(i + 4N, true);` into `lines` the first time word N is used.
+ *
+ * @example
+ * const lines: string[] = []; wordLoader(lines)(2); // => "w2", lines has the const
+ */
+export function wordLoader(lines: string[]): (word: number) => string {
   const loaded: boolean[] = [];
   return (word: number): string => {
     if (!loaded[word]) {

@@ -40,6 +40,8 @@
  * room for two words per value from `j`.
  */
 
+import { wordLoader } from "./bitpack.js";
+
 /**
  * Unpack n (32 or 128) adjusted deltas x of one width <= 32 from byte `i`
  * of `s` and accumulate: starting from `l = o[j - 2]`, `h = o[j - 1]`, for
@@ -72,18 +74,6 @@ function bitsExpr(bit: number, len: number, use: (word: number) => string): stri
   }
   // Straddles words j and j + 1.
   return "(((" + use(j) + " >>> " + sh + ") | (" + use(j + 1) + " << " + (32 - sh) + "))" + mask + ")";
-}
-
-/** A `use` that declares each word (`const wN = s.getInt32(...)`) on first use. */
-function wordLoader(lines: string[]): (word: number) => string {
-  const loaded: boolean[] = [];
-  return (word: number): string => {
-    if (!loaded[word]) {
-      loaded[word] = true;
-      lines.push("const w" + word + " = s.getInt32(i + " + 4 * word + ", true);");
-    }
-    return "w" + word;
-  };
 }
 
 function genSameHi(w: number, n: number): SameHiKernel {
