@@ -38,7 +38,12 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
  * decimalIntegers(new Float64Array([100.5, 100.75])); // => { scale: 2, ints: [10050, 10075] }
  */
 export function decimalIntegers(values: Float64Array): { scale: number; ints: number[] } {
-  const { scale, exceptions } = inspectDecimal(encodeDecimal(values));
+  return integersOf(values, encodeDecimal(values));
+}
+
+/** The integers behind `values`, given its `encodeDecimal` bytes (which carry the scale). */
+function integersOf(values: Float64Array, encoded: Uint8Array): { scale: number; ints: number[] } {
+  const { scale, exceptions } = inspectDecimal(encoded);
   if (exceptions > 0) {
     throw new DeltaError("ERR_DELTA_NOT_INTEGER", `decimalIntegers requires every value to fit one decimal scale; ${exceptions} do not`);
   }
@@ -132,7 +137,9 @@ function sizeOf(encoding: string, bytes: Uint8Array, count: number): EncodingSiz
  * compareSizes(new Float64Array([100.5, 100.75, 100.6, 101.1, 100.9]))[0].bytes; // => 40
  */
 export function compareSizes(values: Float64Array): EncodingSize[] {
-  const { ints } = decimalIntegers(values);
+  // One decimal encoding serves both the scale detection and the codec row.
+  const decimal = encodeDecimal(values);
+  const { ints } = integersOf(values, decimal);
   const raw = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
   const textbook = Float64Array.from(deltaEncode(Array.from(values)));
   return [
@@ -140,6 +147,6 @@ export function compareSizes(values: Float64Array): EncodingSize[] {
     sizeOf("float64, textbook deltas", new Uint8Array(textbook.buffer), values.length),
     sizeOf("float64, Gorilla XOR (encodeGorilla)", encodeGorilla(values), values.length),
     sizeOf("integers, varint, no delta", plainVarintBytes(ints), values.length),
-    sizeOf("integers, delta + zigzag varint (encodeDecimal)", encodeDecimal(values), values.length),
+    sizeOf("integers, delta + zigzag varint (encodeDecimal)", decimal, values.length),
   ];
 }
