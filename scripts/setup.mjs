@@ -16,6 +16,12 @@ export const PYTHON = process.env.SDN_PYTHON ?? (existsSync("/usr/bin/python3") 
 
 const JUPYTER_DEBS = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient"];
 const BROWSER_DEBS = ["chromium"];
+/** The real servers the notebooks run beside their simulations: [command, Debian package]. */
+const SERVER_DEBS = [
+  ["haproxy", "haproxy"],
+  ["etcd", "etcd-server"],
+  ["etcdctl", "etcd-client"],
+];
 
 /** An environment in which Jupyter finds the project's kernel. */
 export function jupyterEnv(env = process.env) {
@@ -26,6 +32,11 @@ export function jupyterEnv(env = process.env) {
 /** @param {string} cmd */
 function onPath(cmd) {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
+
+/** @param {string} cmd a command that may live in an sbin folder (haproxy does) */
+function installed(cmd) {
+  return onPath(cmd) || ["/usr/sbin", "/usr/bin", "/sbin"].some((dir) => existsSync(join(dir, cmd)));
 }
 
 function hasJupyter() {
@@ -61,7 +72,8 @@ function run(cmd, args, env = process.env) {
 
 /**
  * Makes sure everything is installed.
- * @param {{ browser?: boolean }} [options] browser: also Debian's chromium (for tests)
+ * @param {{ browser?: boolean, servers?: boolean }} [options] browser: also Debian's chromium (for tests);
+ *   servers: also haproxy and etcd (the real peers of days 2 and 6)
  */
 export function ensure(options = {}) {
   const [major, minor] = process.versions.node.split(".").map(Number);
@@ -72,6 +84,7 @@ export function ensure(options = {}) {
   const debs = [];
   if (!hasJupyter()) debs.push(...JUPYTER_DEBS);
   if (options.browser && !existsSync(process.env.CHROMIUM ?? "/usr/bin/chromium")) debs.push(...BROWSER_DEBS);
+  if (options.servers) for (const [cmd, deb] of SERVER_DEBS) if (!installed(cmd)) debs.push(deb);
   if (debs.length > 0) {
     const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
     if (!isRoot || !onPath("apt-get")) {
@@ -100,10 +113,10 @@ export function registerKernel() {
   console.log(`kernel "tslab" registered in ${dir}`);
 }
 
-// CLI: node scripts/setup.mjs [--browser] [--kernel]
+// CLI: node scripts/setup.mjs [--browser] [--servers] [--kernel]
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   try {
-    ensure({ browser: process.argv.includes("--browser") });
+    ensure({ browser: process.argv.includes("--browser"), servers: process.argv.includes("--servers") });
     console.log("setup: everything is installed");
     if (process.argv.includes("--kernel")) registerKernel();
   } catch (e) {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ROOT, ensure, jupyterEnv, registerKernel } from "./setup.mjs";
 
 try {
-  ensure();
+  ensure({ servers: true });
   registerKernel();
 } catch (e) {
   console.error(`start: ${e instanceof Error ? e.message : e}`);

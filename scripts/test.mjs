@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { ROOT, ensure, jupyterEnv } from "./setup.mjs";
 
 try {
-  ensure({ browser: true });
+  ensure({ browser: true, servers: true });
 } catch (e) {
   console.error(`test: ${e instanceof Error ? e.message : e}`);
   console.log("0 passed, 1 failed");
