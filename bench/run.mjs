@@ -1,117 +1,88 @@
-// npm run bench: runs each comparison in its own process (node --import tsx), prints a table
-// per comparison with ratios to hyparquet and the goals, writes build/bench/delta.json and
-// build/bench/delta.md, and refreshes the table in README.md (between the bench markers).
-// `npm run bench -- int32-jitter sp500` runs only those; BENCH_ROUNDS=N sets the rounds.
+// npm run bench: every part side by side with its peers, each in its own process.
+//   npm run bench                      all parts
+//   npm run bench -- sticky            one part (delta, sticky, chubby, oidc)
+//   npm run bench -- int32-jitter      one Day 1 comparison
+// Each part writes build/bench/<part>.json and .md; a full run of a part refreshes its section
+// of README.md (between <!-- bench:<part>:start --> and <!-- bench:<part>:end -->).
+// A part other than delta is bench/<part>/main.ts: progress on stderr, and as its last stdout
+// line one JSON object { part, machine, results, goals: [{ goal, measured, unit, met }], markdown }.
+// BENCH_ROUNDS=N sets the rounds where a part supports it; BENCH_QUICK=1 makes runs short.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../scripts/setup.mjs";
+import { DELTA_COMPARISONS, runDeltaBench } from "./delta/run.mjs";
 
-const ALL = ["int32-jitter", "flights", "sp500", "int64"];
+const PARTS = ["delta", "sticky", "chubby", "oidc"];
 
 /**
- * The goals, as checks on one comparison's rows.
- * @typedef {{ name: string, by: string, bitsPerValue: number, encodeMvps: number, decodeMvps: number, reference: boolean }} Row
- * @type {Record<string, Array<{ goal: string, value: (rows: Row[]) => number, ok: (v: number) => boolean, unit: string }>>}
+ * @param {string} part
+ * @returns {{ json: any, markdown: string, goals: Array<{ goal: string, measured: number, unit: string, met: boolean }> }}
  */
-const GOALS = {
-  "int32-jitter": [
-    { goal: "blocks <= 6.3 bits/value", value: (r) => row(r, "blocks (encodeBlocks)").bitsPerValue, ok: (v) => v <= 6.3, unit: "bits" },
-    { goal: "blocks decode >= 3x hyparquet", value: (r) => ratio(r, "blocks (encodeBlocks)", "decodeMvps"), ok: (v) => v >= 3, unit: "x" },
-    { goal: "decodeBlocksInto faster than decodeBlocks", value: (r) => row(r, "blocks, decodeBlocksInto").decodeMvps / row(r, "blocks (encodeBlocks)").decodeMvps, ok: (v) => v > 1, unit: "x" },
-    { goal: "blocks encode >= 2x hyparquet", value: (r) => ratio(r, "blocks (encodeBlocks)", "encodeMvps"), ok: (v) => v >= 2, unit: "x" },
-  ],
-  flights: [
-    { goal: "blocks <= 1.2 bits/value", value: (r) => row(r, "blocks (encodeBlocks)").bitsPerValue, ok: (v) => v <= 1.2, unit: "bits" },
-    { goal: "blocks decode >= 2.5x hyparquet", value: (r) => ratio(r, "blocks (encodeBlocks)", "decodeMvps"), ok: (v) => v >= 2.5, unit: "x" },
-  ],
-  sp500: [
-    { goal: "blocks <= 13.8 bits/value on the real closes", value: (r) => row(r, "blocks (encodeBlocks)").bitsPerValue, ok: (v) => v <= 13.8, unit: "bits" },
-    { goal: "blocks decode >= 3x hyparquet", value: (r) => ratio(r, "blocks (encodeBlocks)", "decodeMvps"), ok: (v) => v >= 3, unit: "x" },
-  ],
-  int64: [
-    { goal: "INT64 decode >= 5x hyparquet's BigInt path", value: (r) => ratio(r, "Parquet DELTA_BINARY_PACKED INT64 (ours, hi/lo)", "decodeMvps"), ok: (v) => v >= 5, unit: "x" },
-  ],
-};
-
-/** @param {Row[]} rows @param {string} name */
-function row(rows, name) {
-  const r = rows.find((x) => x.name === name);
-  if (!r) throw new Error(`no result for ${name}`);
-  return r;
-}
-
-/** @param {Row[]} rows @param {string} name @param {"encodeMvps" | "decodeMvps"} key */
-function ratio(rows, name, key) {
-  const ref = rows.find((x) => x.reference);
-  if (!ref) throw new Error("no reference row");
-  return row(rows, name)[key] / ref[key];
-}
-
-/** @param {number} x @param {number} digits */
-const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : "-");
-
-/** @param {any} out */
-function table(out) {
-  /** @type {Row} */
-  const ref = out.results.find((/** @type {Row} */ r) => r.reference);
-  const lines = [
-    `**${out.comparison}**: ${out.description}; bits/value on ${out.bitsOn}.`,
-    "",
-    "| codec | by | bits/value | encode M/s | decode M/s | encode vs hyparquet | decode vs hyparquet |",
-    "|---|---|--:|--:|--:|--:|--:|",
-    ...out.results.map(
-      (/** @type {Row} */ r) =>
-        `| ${r.name} | ${r.by} | ${fmt(r.bitsPerValue, 2)} | ${fmt(r.encodeMvps)} | ${fmt(r.decodeMvps)} | ${fmt(r.encodeMvps / ref.encodeMvps, 2)}x | ${fmt(r.decodeMvps / ref.decodeMvps, 2)}x |`,
-    ),
-    "",
-    "| goal | measured | met |",
-    "|---|--:|---|",
-    ...(GOALS[out.comparison] ?? []).map((g) => {
-      const v = g.value(out.results);
-      return `| ${g.goal} | ${fmt(v, 2)} ${g.unit} | ${g.ok(v) ? "yes" : "**no**"} |`;
-    }),
-  ];
-  return lines.join("\n");
-}
-
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
-const comparisons = wanted.length ? wanted : ALL;
-const outputs = [];
-for (const name of comparisons) {
-  process.stderr.write(`bench: ${name} ...\n`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "delta", "compare.ts"), name], {
+function runPart(part) {
+  const script = join(ROOT, "bench", part, "main.ts");
+  process.stderr.write(`bench: ${part} ...\n`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", script], {
     cwd: ROOT,
     encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (r.status !== 0) {
-    process.stderr.write(r.stderr);
-    console.error(`bench: ${name} failed`);
-    process.exit(1);
-  }
+  if (r.status !== 0) throw new Error(`bench: ${part} failed (exit ${r.status ?? r.signal})`);
   const out = JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}");
-  outputs.push(out);
-  console.log(`\n${table(out)}\n`);
+  console.log(`\n${out.markdown}\n`);
+  return { json: out, markdown: out.markdown, goals: out.goals ?? [] };
 }
 
-const machine = outputs[0] ? `${outputs[0].cpu}, ${outputs[0].cores} cores, Node ${outputs[0].node}` : "";
-const date = new Date().toISOString().slice(0, 10);
-const md = [`Measured ${date} on ${machine}; medians of interleaved rounds, each comparison in its own process, every decode checked for an exact round trip.`, ...outputs.map(table)].join("\n\n");
-mkdirSync(join(ROOT, "build", "bench"), { recursive: true });
-writeFileSync(join(ROOT, "build", "bench", "delta.json"), JSON.stringify({ date, machine, comparisons: outputs }, null, 1) + "\n");
-writeFileSync(join(ROOT, "build", "bench", "delta.md"), md + "\n");
-console.log(`wrote build/bench/delta.json and build/bench/delta.md`);
-
-if (wanted.length === 0) {
+/** @param {string} part @param {string} markdown */
+function refreshReadme(part, markdown) {
   const readme = join(ROOT, "README.md");
   const text = readFileSync(readme, "utf8");
-  const start = "<!-- bench:delta:start -->";
-  const end = "<!-- bench:delta:end -->";
+  const start = `<!-- bench:${part}:start -->`;
+  const end = `<!-- bench:${part}:end -->`;
   const a = text.indexOf(start);
   const b = text.indexOf(end);
   if (a >= 0 && b > a) {
-    writeFileSync(readme, text.slice(0, a + start.length) + "\n" + md + "\n" + text.slice(b));
-    console.log("README.md: benchmark section updated");
+    writeFileSync(readme, text.slice(0, a + start.length) + "\n" + markdown + "\n" + text.slice(b));
+    console.log(`README.md: ${part} benchmark section updated`);
   }
 }
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const deltaOnly = args.filter((a) => DELTA_COMPARISONS.includes(a));
+const unknown = args.filter((a) => !PARTS.includes(a) && !DELTA_COMPARISONS.includes(a));
+if (unknown.length) {
+  console.error(`bench: unknown part or comparison ${unknown.join(", ")}; parts: ${PARTS.join(", ")}; Day 1 comparisons: ${DELTA_COMPARISONS.join(", ")}`);
+  process.exit(2);
+}
+const parts = args.length === 0 ? PARTS : PARTS.filter((p) => args.includes(p) || (p === "delta" && deltaOnly.length > 0));
+
+let failed = false;
+/** @type {Array<{ part: string, goal: string, measured: number, unit: string, met: boolean }>} */
+const summary = [];
+mkdirSync(join(ROOT, "build", "bench"), { recursive: true });
+for (const part of parts) {
+  if (part !== "delta" && !existsSync(join(ROOT, "bench", part, "main.ts"))) {
+    console.error(`bench: ${part}: bench/${part}/main.ts is missing`);
+    failed = true;
+    continue;
+  }
+  try {
+    const whole = part !== "delta" || deltaOnly.length === 0;
+    const out = part === "delta" ? runDeltaBench(deltaOnly.length ? deltaOnly : DELTA_COMPARISONS) : runPart(part);
+    writeFileSync(join(ROOT, "build", "bench", `${part}.json`), JSON.stringify(out.json, null, 1) + "\n");
+    writeFileSync(join(ROOT, "build", "bench", `${part}.md`), out.markdown + "\n");
+    console.log(`wrote build/bench/${part}.json and build/bench/${part}.md`);
+    if (whole) refreshReadme(part, out.markdown);
+    for (const g of out.goals) summary.push({ part, ...g });
+  } catch (e) {
+    console.error(/** @type {Error} */ (e).message);
+    failed = true;
+  }
+}
+
+console.log("\n| part | goal | measured | met |\n|---|---|--:|---|");
+for (const g of summary) {
+  console.log(`| ${g.part} | ${g.goal} | ${Number.isFinite(g.measured) ? g.measured.toFixed(2) : "-"} ${g.unit} | ${g.met ? "yes" : "**no**"} |`);
+}
+if (failed) process.exit(1);
