@@ -1,7 +1,8 @@
 /**
  * Day 6, sticky sessions: load-balancing strategies (round robin to Maglev and bounded-load
  * consistent hashing), the signed affinity cookie, and a seeded simulation of shoppers behind a
- * load balancer through crashes, scale-out, drains and NAT.
+ * load balancer through crashes, scale-out, drains and NAT; a real sticky reverse proxy with
+ * cart backends, and HAProxy run beside it on the same cases (`haproxy/`).
  * @module sticky
  */
 export { StickyError, type StickyErrorCode } from "./errors.js";
@@ -22,3 +23,4 @@ export {
 } from "./cookie.js";
 export * from "./simulation.js";
 export * from "./proxy/index.js";
+export * from "./haproxy/index.js";

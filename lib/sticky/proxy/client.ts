@@ -2,14 +2,16 @@
  * @module sticky/proxy/client
  *
  * A tiny HTTP client with a cookie jar, playing the browser in front of the
- * proxy: it stores what `Set-Cookie` says and sends it back. `tough-cookie`
- * is not installed here, and one origin over plain HTTP needs little: the
- * jar keeps name → value, honours `Max-Age` / `Expires` deletion, and, as a
- * browser does, never stores a `Secure` cookie received over http (so a
- * proxy with `secure: true` loses stickiness on plain HTTP: that is the point
- * of `Secure`). Domain and Path are ignored (one origin, every path).
+ * proxy: it stores what `Set-Cookie` says and sends it back. The jar is
+ * tough-cookie's `CookieJar` (RFC 6265: Path, Max-Age / Expires, HttpOnly,
+ * host-only cookies), set up as a browser treats a plain-http origin:
+ * a `Secure` cookie received over http:// is not stored and never sent back,
+ * even on 127.0.0.1 (tough-cookie's `allowSecureOnLocal` is turned off), so
+ * a proxy with `secure: true` loses stickiness on plain HTTP: that is the
+ * point of `Secure`.
  */
 import * as http from "node:http";
+import { Cookie, CookieJar } from "tough-cookie";
 import { StickyError } from "../errors.js";
 
 /** One response, fully read. */
@@ -27,6 +29,8 @@ export interface ClientResponse {
 /** A client bound to one base URL, with its own cookie jar. */
 export interface StickyClient {
   readonly baseUrl: string;
+  /** The tough-cookie jar behind it (e.g. `jar.getCookiesSync(baseUrl + "/")`). */
+  readonly jar: CookieJar;
   /** GET `path`. */
   get(path: string): Promise<ClientResponse>;
   /** POST `body` as JSON to `path`. */
@@ -53,12 +57,14 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 
 /**
- * Applies one Set-Cookie line to a jar (name → value), as a browser would on
- * an http:// origin.
+ * Applies one Set-Cookie line to a plain name → value map, as a browser would
+ * on an http:// origin (parsed by tough-cookie's `Cookie.parse`; Domain and
+ * Path are ignored). For notebooks and tests that want a jar they can print;
+ * {@link createClient} keeps a full tough-cookie `CookieJar`.
  *
  * @param jar - the jar to update
  * @param line - one Set-Cookie header value
- * @param nowMs - current time in ms, for `Expires` (default Date.now())
+ * @param nowMs - current time in ms, for `Expires` / `Max-Age` (default Date.now())
  * @returns the jar (updated in place)
  * @throws never: a malformed line is ignored, as browsers do
  * @example
@@ -68,32 +74,16 @@ const VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
  */
 export function applySetCookie(jar: Map<string, string>, line: string, nowMs: number = Date.now()): Map<string, string> {
   if (typeof line !== "string") return jar;
-  const [pair, ...attrs] = line.split(";");
-  const eq = pair.indexOf("=");
-  if (eq < 1) return jar;
-  const name = pair.slice(0, eq).trim();
-  let value = pair.slice(eq + 1).trim();
+  const c = Cookie.parse(line, { loose: false });
+  if (c === undefined || !TOKEN.test(c.key)) return jar;
+  let value = c.value;
   if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-  if (!TOKEN.test(name) || !VALUE.test(value)) return jar;
-  let expired = false;
-  let secure = false;
-  let maxAgeSeen = false;
-  for (const a of attrs) {
-    const i = a.indexOf("=");
-    const k = (i < 0 ? a : a.slice(0, i)).trim().toLowerCase();
-    const v = i < 0 ? "" : a.slice(i + 1).trim();
-    if (k === "secure") secure = true;
-    else if (k === "max-age" && /^-?\d+$/.test(v)) {
-      maxAgeSeen = true; // Max-Age wins over Expires (RFC 6265 5.3)
-      expired = Number(v) <= 0;
-    } else if (k === "expires" && !maxAgeSeen) {
-      const t = Date.parse(v);
-      if (Number.isFinite(t)) expired = t <= nowMs;
-    }
-  }
-  if (secure) return jar; // never stored from an insecure (http) origin
-  if (expired) jar.delete(name);
-  else jar.set(name, value);
+  if (!VALUE.test(value)) return jar;
+  if (c.secure) return jar; // never stored from an insecure (http) origin
+  // Max-Age wins over Expires (RFC 6265 5.3); a session cookie never expires here.
+  const expiry = c.expiryTime(new Date(nowMs));
+  if (expiry !== undefined && expiry <= nowMs) jar.delete(c.key);
+  else jar.set(c.key, value);
   return jar;
 }
 
@@ -122,14 +112,24 @@ export function createClient(baseUrl: string, options: ClientOptions = {}): Stic
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) {
     throw new StickyError("ERR_STICKY_INPUT", "createClient: timeoutMs must be a positive integer");
   }
-  const jar = new Map<string, string>();
+  const origin = url.origin;
+  const root = `${origin}/`;
+  // A browser's rules for http://: Secure cookies are neither stored nor sent.
+  const jar = new CookieJar(undefined, { allowSecureOnLocal: false, looseMode: false });
+  // ignoreError: a cookie the jar refuses (Secure over http, a foreign
+  // Domain) is dropped silently, as browsers do, instead of throwing.
+  const store = (line: string, at: string): void => {
+    jar.setCookieSync(line, at, { ignoreError: true });
+  };
+  const current = (): Cookie[] => jar.getCookiesSync(root, { allPaths: true, sort: true });
   const request = (method: string, path: string, body?: unknown): Promise<ClientResponse> => {
     if (typeof path !== "string" || !path.startsWith("/")) {
       return Promise.reject(new StickyError("ERR_STICKY_INPUT", "request: path must start with /"));
     }
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
     const headers: http.OutgoingHttpHeaders = {};
-    if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const cookieHeader = jar.getCookieStringSync(origin + path);
+    if (cookieHeader !== "") headers.cookie = cookieHeader;
     if (payload !== undefined) {
       headers["content-type"] = "application/json";
       headers["content-length"] = payload.length;
@@ -145,7 +145,7 @@ export function createClient(baseUrl: string, options: ClientOptions = {}): Stic
           res.on("error", reject);
           res.on("end", () => {
             const setCookies = res.headers["set-cookie"] ?? [];
-            for (const line of setCookies) applySetCookie(jar, line);
+            for (const line of setCookies) store(line, origin + path);
             const text = Buffer.concat(chunks).toString("utf8");
             let json: unknown;
             try {
@@ -163,20 +163,28 @@ export function createClient(baseUrl: string, options: ClientOptions = {}): Stic
     });
   };
   return {
-    baseUrl: url.origin,
+    baseUrl: origin,
+    jar,
     get: (path) => request("GET", path),
     post: (path, body) => request("POST", path, body),
     request,
-    cookie: (name) => jar.get(name),
-    cookies: () => Object.fromEntries(jar),
+    cookie: (name) => current().find((c) => c.key === name)?.value,
+    cookies() {
+      const out: Record<string, string> = {};
+      // Longest path first (RFC 6265 5.4 order): the first value per name wins.
+      for (const c of current()) if (!(c.key in out)) out[c.key] = c.value;
+      return out;
+    },
     setCookie(name, value) {
       if (typeof name !== "string" || !TOKEN.test(name) || typeof value !== "string" || !VALUE.test(value)) {
         throw new StickyError("ERR_STICKY_COOKIE", "setCookie: name must be a token and value cookie-octets");
       }
-      jar.set(name, value);
+      store(`${name}=${value}; Path=/`, root);
     },
     deleteCookie(name) {
-      jar.delete(name);
+      for (const c of current()) {
+        if (c.key === name) store(`${name}=; Max-Age=0; Path=${c.path ?? "/"}`, root);
+      }
     },
   };
 }

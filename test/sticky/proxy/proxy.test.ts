@@ -1,3 +1,4 @@
+import * as http from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { issueAffinityCookie } from "../../../lib/sticky/cookie.js";
 import { StickyError } from "../../../lib/sticky/errors.js";
@@ -323,5 +324,72 @@ describe("sticky proxy: other balancers and input checks", () => {
     const c = await cluster({ proxy: { maxBodyBytes: 100 } });
     const r = await createClient(c.url).post("/cart/items", { item: "x".repeat(200) });
     expect(r.status).toBe(413);
+  });
+});
+
+describe("sticky proxy: what it forwards", () => {
+  /** Sends one raw request (headers as given, repeated names allowed) and reads the answer. */
+  function rawRequest(url: string, method: string, headers: string[], body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
+    return new Promise((resolve, reject) => {
+      const u = new URL(url);
+      const req = http.request({ host: u.hostname, port: u.port, method, path: "/echo", headers, agent: false }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(text) }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
+  it("passes end-to-end headers, joins Cookie lines minus ours, appends X-Forwarded-For, drops hop-by-hop ones", async () => {
+    // A backend that echoes the raw request it got and sets its own Cache-Control.
+    const seen: Array<{ raw: string[]; body: string }> = [];
+    const echo = http.createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8");
+      req.on("data", (c: string) => (body += c));
+      req.on("end", () => {
+        seen.push({ raw: req.rawHeaders, body });
+        res.writeHead(200, { "content-type": "application/json", "cache-control": "max-age=60", "x-backend": "E", "set-cookie": "app=1; Path=/" });
+        res.end(JSON.stringify({ ok: true }));
+      });
+    });
+    await new Promise<void>((r) => echo.listen(0, "127.0.0.1", () => r()));
+    const proxy = await startStickyProxy({ backends: [{ id: "E", port: (echo.address() as { port: number }).port }], key: KEY, healthCheck: false });
+    try {
+      const first = await rawRequest(proxy.url, "GET", ["Host", "shop.example", "X-Forwarded-For", "203.0.113.9", "Cookie", "a=1", "Cookie", "b=2", "Keep-Alive", "timeout=99", "X-Trace", "t1"]);
+      expect(first.status).toBe(200);
+      const got = new Map<string, string[]>();
+      const raw = seen[0].raw;
+      for (let i = 0; i < raw.length; i += 2) got.set(raw[i].toLowerCase(), [...(got.get(raw[i].toLowerCase()) ?? []), raw[i + 1]]);
+      expect(got.get("host")).toEqual(["shop.example"]);
+      expect(got.get("x-trace")).toEqual(["t1"]);
+      expect(got.get("cookie")).toEqual(["a=1; b=2"]);
+      expect(got.get("x-forwarded-for")).toEqual(["203.0.113.9, 127.0.0.1"]);
+      expect(got.has("keep-alive")).toBe(false);
+      expect(got.has("content-length")).toBe(false); // a bodyless GET stays bodyless
+      // The issuing response: the backend's headers, its Set-Cookie then ours, Cache-Control extended.
+      expect(first.headers["x-backend"]).toBe("E");
+      expect(first.headers["set-cookie"]![0]).toBe("app=1; Path=/");
+      expect(first.headers["set-cookie"]![1]).toMatch(/^SRV=E\./);
+      expect(first.headers["cache-control"]).toBe('max-age=60, no-cache="Set-Cookie"');
+      const srv = /^SRV=([^;]+)/.exec(first.headers["set-cookie"]![1])![1];
+
+      // Sticky and with a body: the SRV cookie is removed, the body arrives with its length.
+      const second = await rawRequest(proxy.url, "POST", ["Host", "shop.example", "Cookie", `SRV=${srv}; c=3`, "Content-Type", "application/json"], '{"item":"iPad"}');
+      expect(second.headers["set-cookie"]).toEqual(["app=1; Path=/"]);
+      expect(second.headers["cache-control"]).toBe("max-age=60");
+      const raw2 = seen[1].raw;
+      const cookie2 = raw2[raw2.findIndex((x, i) => i % 2 === 0 && x.toLowerCase() === "cookie") + 1];
+      expect(cookie2).toBe("c=3");
+      expect(seen[1].body).toBe('{"item":"iPad"}');
+      expect(raw2[raw2.findIndex((x, i) => i % 2 === 0 && x.toLowerCase() === "content-length") + 1]).toBe("15");
+    } finally {
+      await proxy.stop();
+      echo.closeAllConnections();
+      await new Promise((r) => echo.close(r));
+    }
   });
 });
