@@ -173,6 +173,11 @@ function importCached(jwk: JWK, alg: string): Promise<CryptoKey | Uint8Array> {
   return p;
 }
 
+/** A map key for one (alg, kid) selection; no kid is distinct from every kid. */
+function selectionId(alg: string, kid: string | undefined): string {
+  return kid === undefined ? alg : `${alg}\u0000${kid}`;
+}
+
 function describeKid(kid: string | undefined): string {
   return kid === undefined ? "no kid" : `kid ${JSON.stringify(kid)}`;
 }
@@ -225,11 +230,18 @@ function matchError(match: KeyMatch, alg: string, kid: string | undefined, why: 
  */
 export function createStaticKeySource(jwks: JsonWebKeySet): KeySource {
   const keys = parseJwks(jwks);
+  // Successful selections only (bounded by the fixed key set); failures are never cached.
+  const chosen = new Map<string, SelectedKey>();
   return {
     async selectKey(alg, kid) {
+      const id = selectionId(alg, kid);
+      const hit = chosen.get(id);
+      if (hit !== undefined) return hit;
       const match = findKeys(keys, alg, kid);
       if (match.kind !== "one") throw matchError(match, alg, kid, "static key set");
-      return { key: await importSelected(match.jwk, alg, kid), kid: match.jwk.kid, refetched: false, detail: `${describeKid(kid)} found in the static key set` };
+      const selected: SelectedKey = Object.freeze({ key: await importSelected(match.jwk, alg, kid), kid: match.jwk.kid, refetched: false, detail: `${describeKid(kid)} found in the static key set` });
+      chosen.set(id, selected);
+      return selected;
     },
   };
 }
@@ -263,6 +275,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   if (typeof uri !== "string" || uri === "") throw new OidcError("ERR_OIDC_CONFIG", "config", "jwksUri is required");
 
   let keys: JWK[] = [];
+  // The key chosen for each (alg, kid) from the current `keys`; emptied by every fetch.
+  let chosen = new Map<string, { key: CryptoKey | Uint8Array; kid: string | undefined }>();
   let lastFetchAt: number | null = null;
   let fetches = 0;
   let failures = 0;
@@ -294,6 +308,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       throw new OidcError("ERR_OIDC_JWKS", "jwks", `JWKS answered HTTP ${res.status}`);
     }
     keys = parseJwks(await readJsonObject(res));
+    chosen = new Map();
   }
 
   function refresh(): Promise<void> {
@@ -322,6 +337,11 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         await refresh();
         refetched = true;
       }
+      const id = selectionId(alg, kid);
+      const hit = chosen.get(id);
+      if (hit !== undefined) {
+        return { key: hit.key, kid: hit.kid, refetched, detail: `${describeKid(kid)} found in the JWKS${refetched ? " (fetched now)" : " (cached)"}` };
+      }
       let match = findKeys(keys, alg, kid);
       if (match.kind === "none" && !refetched) {
         if (lastFetchAt !== null && now() - lastFetchAt < cooldownSec) {
@@ -336,7 +356,10 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         match = findKeys(keys, alg, kid);
       }
       if (match.kind !== "one") throw matchError(match, alg, kid, refetched ? "also after a fresh fetch" : "cached");
+      const fetchedFrom = keys;
       const key = await importSelected(match.jwk, alg, kid);
+      // Remember it unless a fetch replaced the keys meanwhile.
+      if (keys === fetchedFrom) chosen.set(id, { key, kid: match.jwk.kid });
       return { key, kid: match.jwk.kid, refetched, detail: `${describeKid(kid)} found in the JWKS${refetched ? " (fetched now)" : " (cached)"}` };
     },
   };

@@ -138,6 +138,11 @@ const B64URL = /^[A-Za-z0-9_-]*$/;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
+/** Records a check that passed. */
+function pass(steps: StepResult[], step: OidcStep, detail: string): void {
+  steps.push({ step, ok: true, detail });
+}
+
 /** Thrown inside a step; turned into an OidcError carrying the steps. */
 class StepFailure {
   constructor(
@@ -264,12 +269,16 @@ export function createIdTokenValidator(options: IdTokenValidatorOptions): IdToke
   const replay = options.replay ?? createNonceReplayCache(now);
   const secretKey = clientSecret === undefined ? undefined : new TextEncoder().encode(clientSecret);
 
+  // Computed once per validator, not per token (validation is on the hot path of every login).
+  const verifyOptions = new Map<string, { algorithms: string[] }>(allowed.map((a) => [a, { algorithms: [a] }]));
+  const issDetail = `iss is exactly ${JSON.stringify(issuer)}`;
+  const audDetail = `aud is ${JSON.stringify(clientId)}`;
+  const audManyDetail = `aud contains ${JSON.stringify(clientId)}, others trusted`;
+  const azpDetail = `azp is ${JSON.stringify(clientId)}`;
+
   async function validate(token: string, opts: ValidateIdTokenOptions): Promise<ValidatedIdToken> {
     const steps: StepResult[] = [];
     let current: OidcStep = "header";
-    const pass = (step: OidcStep, detail: string): void => {
-      steps.push({ step, ok: true, detail });
-    };
     try {
       if (!isObject(opts) || (opts.nonce !== null && typeof opts.nonce !== "string")) {
         current = "config";
@@ -279,38 +288,38 @@ export function createIdTokenValidator(options: IdTokenValidatorOptions): IdToke
 
       current = "header";
       const header = headerStep(token);
-      pass("header", `compact JWS, header ${JSON.stringify({ alg: header.alg, kid: header.kid, typ: header.typ })}`);
+      pass(steps, "header", `compact JWS, header ${JSON.stringify({ alg: header.alg, kid: header.kid, typ: header.typ })}`);
 
       current = "alg";
       if (header.alg.toLowerCase() === "none") fail("ERR_OIDC_ALG_NONE", "alg none: an unsigned token");
       if (!allowed.includes(header.alg)) fail("ERR_OIDC_ALG_NOT_ALLOWED", `alg ${header.alg} is not in [${allowed.join(", ")}]`);
-      pass("alg", `${header.alg} is allowed`);
+      pass(steps, "alg", `${header.alg} is allowed`);
 
       current = "typ";
       if (header.typ !== undefined && !/^(?:application\/)?jwt$/i.test(header.typ)) {
         fail("ERR_OIDC_TYP", `typ ${header.typ} is not JWT: another kind of token`);
       }
-      pass("typ", header.typ === undefined ? "no typ" : `typ ${header.typ}`);
+      pass(steps, "typ", header.typ === undefined ? "no typ" : `typ ${header.typ}`);
 
       current = "jwks";
       let key: CryptoKey | Uint8Array | JWK;
       if (HMAC_ALGS.includes(header.alg)) {
         key = secretKey as Uint8Array;
-        pass("jwks", `${header.alg}: the client secret is the key`);
+        pass(steps, "jwks", `${header.alg}: the client secret is the key`);
       } else {
         const selected = await keys.selectKey(header.alg, header.kid);
         key = selected.key;
-        pass("jwks", selected.detail);
+        pass(steps, "jwks", selected.detail);
       }
 
       current = "signature";
       let payloadBytes: Uint8Array;
       try {
-        payloadBytes = (await compactVerify(token, key as CryptoKey | Uint8Array, { algorithms: [header.alg] })).payload;
+        payloadBytes = (await compactVerify(token, key as CryptoKey | Uint8Array, verifyOptions.get(header.alg) ?? { algorithms: [header.alg] })).payload;
       } catch (e) {
         fail("ERR_OIDC_SIGNATURE", `${header.alg} signature does not verify (${(e as Error).message})`);
       }
-      pass("signature", `${header.alg} signature verified`);
+      pass(steps, "signature", `${header.alg} signature verified`);
 
       current = "claims";
       let text: string;
@@ -330,77 +339,79 @@ export function createIdTokenValidator(options: IdTokenValidatorOptions): IdToke
       const sub = claims.sub;
       if (typeof sub !== "string") fail("ERR_OIDC_SUB", sub === undefined ? "sub is missing" : "sub is not a string");
       if (sub.length < 1 || sub.length > 255) fail("ERR_OIDC_SUB", `sub has ${sub.length} characters, not 1..255`);
-      pass("claims", `JSON object, sub ${JSON.stringify(sub)}`);
+      pass(steps, "claims", `JSON object, sub ${JSON.stringify(sub)}`);
 
       current = "iss";
       if (claims.iss !== issuer) fail("ERR_OIDC_ISS_MISMATCH", `iss ${JSON.stringify(claims.iss)} is not exactly ${JSON.stringify(issuer)}`);
-      pass("iss", `iss is exactly ${JSON.stringify(issuer)}`);
+      pass(steps, "iss", issDetail);
 
       current = "aud";
       const aud = claims.aud;
       const auds = typeof aud === "string" ? [aud] : Array.isArray(aud) && aud.length > 0 && aud.every((a) => typeof a === "string") ? (aud as string[]) : null;
       if (auds === null) fail("ERR_OIDC_AUD_MISMATCH", aud === undefined ? "aud is missing" : "aud is not a string or a list of strings");
       if (!auds.includes(clientId)) fail("ERR_OIDC_AUD_MISMATCH", `aud ${JSON.stringify(aud)} does not contain ${JSON.stringify(clientId)}`);
-      const untrusted = auds.filter((a) => a !== clientId && !trusted.has(a));
-      if (untrusted.length > 0) fail("ERR_OIDC_AUD_UNTRUSTED", `aud also names untrusted ${JSON.stringify(untrusted)}`);
-      pass("aud", auds.length === 1 ? `aud is ${JSON.stringify(clientId)}` : `aud contains ${JSON.stringify(clientId)}, others trusted`);
+      if (auds.length > 1) {
+        const untrusted = auds.filter((a) => a !== clientId && !trusted.has(a));
+        if (untrusted.length > 0) fail("ERR_OIDC_AUD_UNTRUSTED", `aud also names untrusted ${JSON.stringify(untrusted)}`);
+      }
+      pass(steps, "aud", auds.length === 1 ? audDetail : audManyDetail);
 
       current = "azp";
       const azp = claims.azp;
       if (azp !== undefined && typeof azp !== "string") fail("ERR_OIDC_AZP", "azp is not a string");
       if (auds.length > 1 && azp === undefined) fail("ERR_OIDC_AZP", `${auds.length} audiences and no azp`);
       if (azp !== undefined && azp !== clientId) fail("ERR_OIDC_AZP", `azp ${JSON.stringify(azp)} is not ${JSON.stringify(clientId)}`);
-      pass("azp", azp === undefined ? "single audience, no azp needed" : `azp is ${JSON.stringify(clientId)}`);
+      pass(steps, "azp", azp === undefined ? "single audience, no azp needed" : azpDetail);
 
       const t = now();
       current = "exp";
       const exp = claims.exp;
       if (!isNumber(exp)) fail("ERR_OIDC_EXP", exp === undefined ? "exp is missing" : "exp is not a number");
       if (t >= exp + skew) fail("ERR_OIDC_EXPIRED", `expired: exp was ${relative(exp, t)} (skew ${skew} s)`);
-      pass("exp", `exp is ${relative(exp, t)} (skew ${skew} s)`);
+      pass(steps, "exp", `exp is ${relative(exp, t)} (skew ${skew} s)`);
 
       current = "iat";
       const iat = claims.iat;
       if (!isNumber(iat)) fail("ERR_OIDC_IAT", iat === undefined ? "iat is missing" : "iat is not a number");
       if (iat > t + skew) fail("ERR_OIDC_IAT_FUTURE", `iat is ${relative(iat, t)}, beyond the ${skew} s skew`);
       if (iat < t - iatWindow - skew) fail("ERR_OIDC_IAT_TOO_OLD", `iat is ${relative(iat, t)}, older than the ${iatWindow} s window (skew ${skew} s)`);
-      pass("iat", `iat is ${relative(iat, t)} (window ${iatWindow} s, skew ${skew} s)`);
+      pass(steps, "iat", `iat is ${relative(iat, t)} (window ${iatWindow} s, skew ${skew} s)`);
 
       current = "nonce";
       const nonce = claims.nonce;
       if (opts.nonce === null) {
-        pass("nonce", "no nonce was sent: not checked");
+        pass(steps, "nonce", "no nonce was sent: not checked");
       } else {
         if (nonce === undefined) fail("ERR_OIDC_NONCE", "nonce is missing");
         if (nonce !== opts.nonce) fail("ERR_OIDC_NONCE", "nonce is not the one sent");
         if (replay.has(nonce)) fail("ERR_OIDC_NONCE_REPLAY", "this nonce was accepted before: a replayed ID token");
-        pass("nonce", "nonce is the one sent, first use");
+        pass(steps, "nonce", "nonce is the one sent, first use");
       }
 
       current = "at_hash";
       const ah = claims.at_hash;
       if (ah !== undefined && typeof ah !== "string") fail("ERR_OIDC_AT_HASH", "at_hash is not a string");
       if (ah === undefined) {
-        pass("at_hash", "no at_hash (optional in the code flow)");
+        pass(steps, "at_hash", "no at_hash (optional in the code flow)");
       } else if (opts.accessToken === undefined) {
-        pass("at_hash", "at_hash present, no access token given: not checked");
+        pass(steps, "at_hash", "at_hash present, no access token given: not checked");
       } else {
         if (atHash(opts.accessToken, header.alg) !== ah) fail("ERR_OIDC_AT_HASH", "at_hash does not match the access token");
-        pass("at_hash", "at_hash matches the access token");
+        pass(steps, "at_hash", "at_hash matches the access token");
       }
 
       current = "auth_time";
       const authTime = claims.auth_time;
       if (authTime !== undefined && !isNumber(authTime)) fail("ERR_OIDC_AUTH_TIME", "auth_time is not a number");
       if (maxAge === undefined) {
-        pass("auth_time", authTime === undefined ? "no max_age asked" : `no max_age asked; auth_time ${relative(authTime, t)}`);
+        pass(steps, "auth_time", authTime === undefined ? "no max_age asked" : `no max_age asked; auth_time ${relative(authTime, t)}`);
       } else {
         if (authTime === undefined) fail("ERR_OIDC_AUTH_TIME", `max_age ${maxAge} s was asked and auth_time is missing`);
         if (authTime > t + skew) fail("ERR_OIDC_AUTH_TIME", `auth_time is ${relative(authTime, t)}, in the future`);
         if (authTime + maxAge < t - skew) {
           fail("ERR_OIDC_AUTH_TIME", `authenticated ${relative(authTime, t)}, longer than max_age ${maxAge} s (skew ${skew} s)`);
         }
-        pass("auth_time", `authenticated ${relative(authTime, t)}, within max_age ${maxAge} s`);
+        pass(steps, "auth_time", `authenticated ${relative(authTime, t)}, within max_age ${maxAge} s`);
       }
 
       if (typeof nonce === "string" && opts.nonce !== null) replay.add(nonce, exp + skew);
