@@ -313,7 +313,7 @@ async function runOurs(env: Env, kase: ConformanceCase, perLogin: Record<string,
 
 /** openid-client's customFetch, routed to our fetch function. */
 function ocFetch(f: FetchLike): oc.CustomFetch {
-  return (url, o) => f(new Request(url, { method: o.method, headers: o.headers, body: o.body as BodyInit | null | undefined, redirect: "manual" }));
+  return (url, o) => f(new Request(url, { method: o.method, headers: o.headers, body: o.body as RequestInit["body"], redirect: "manual" }));
 }
 
 async function runOpenidClient(env: Env, kase: ConformanceCase, perLogin: Record<string, string>, strict: boolean): Promise<PeerOutcome> {

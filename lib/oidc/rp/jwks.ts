@@ -13,7 +13,7 @@
  * only when exactly one key fits (RP certification `kid-absent-single-jwks` / `-multiple-jwks`).
  */
 
-import { importJWK, type JWK } from "jose";
+import { type CryptoKey, importJWK, type JWK } from "jose";
 import { OidcError } from "../errors.js";
 import { defaultFetch, readJsonObject, type FetchLike } from "./http.js";
 

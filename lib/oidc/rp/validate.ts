@@ -24,7 +24,7 @@
  * 14. `auth_time`, when max_age was asked: present and auth_time + max_age >= now - skew.
  */
 
-import { compactVerify, type JWK } from "jose";
+import { compactVerify, type CryptoKey, type JWK } from "jose";
 import { OidcError, type OidcErrorCode, type OidcStep, type StepResult } from "../errors.js";
 import { atHash } from "./at-hash.js";
 import { ASYMMETRIC_ALGS, type KeySource } from "./jwks.js";
@@ -401,8 +401,9 @@ export function createIdTokenValidator(options: IdTokenValidatorOptions): IdToke
       }
 
       current = "auth_time";
-      const authTime = claims.auth_time;
-      if (authTime !== undefined && !isNumber(authTime)) fail("ERR_OIDC_AUTH_TIME", "auth_time is not a number");
+      const rawAuthTime: unknown = claims.auth_time;
+      const authTime = rawAuthTime as number | undefined; // checked just below
+      if (rawAuthTime !== undefined && !isNumber(rawAuthTime)) fail("ERR_OIDC_AUTH_TIME", "auth_time is not a number");
       if (maxAge === undefined) {
         pass(steps, "auth_time", authTime === undefined ? "no max_age asked" : `no max_age asked; auth_time ${relative(authTime, t)}`);
       } else {
