@@ -63,17 +63,17 @@ export class EventQueue<T> {
   private n = 0;
   private nextSeq = 0;
   // Heap, by position.
-  private hTime = new Float64Array(INITIAL_CAPACITY);
-  private hSeq = new Float64Array(INITIAL_CAPACITY);
-  private hSlot = new Int32Array(INITIAL_CAPACITY);
+  private hTime: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  private hSeq: Float64Array = new Float64Array(INITIAL_CAPACITY);
+  private hSlot: Int32Array = new Int32Array(INITIAL_CAPACITY);
   // Event fields, by slot (they never move while the heap re-orders).
-  private sKind = new Int32Array(INITIAL_CAPACITY);
-  private sA = new Int32Array(INITIAL_CAPACITY);
-  private sB = new Int32Array(INITIAL_CAPACITY);
-  private sC = new Float64Array(INITIAL_CAPACITY);
+  private sKind: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  private sA: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  private sB: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  private sC: Float64Array = new Float64Array(INITIAL_CAPACITY);
   private sData: (T | undefined)[] = new Array<T | undefined>(INITIAL_CAPACITY).fill(undefined);
   // Free slots, as a stack.
-  private free = new Int32Array(INITIAL_CAPACITY);
+  private free: Int32Array = new Int32Array(INITIAL_CAPACITY);
   private freeTop = 0;
 
   constructor() {

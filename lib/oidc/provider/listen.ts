@@ -48,7 +48,7 @@ async function toRequest(req: http.IncomingMessage, base: string, maxBody: numbe
     body = Buffer.concat(chunks);
   }
   // The URL is built on our own origin, never on the Host header.
-  return new Request(new URL(req.url ?? "/", base), body === undefined ? { method, headers } : { method, headers, body });
+  return new Request(new URL(req.url ?? "/", base), body === undefined ? { method, headers } : { method, headers, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as unknown as RequestInit["body"] });
 }
 
 async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {

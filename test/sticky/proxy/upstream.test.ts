@@ -113,7 +113,7 @@ describe("proxy upstream client: response framing", () => {
           const body = Buffer.from(bytes);
           let wire: Buffer;
           if (chunked) {
-            const parts = [Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "latin1")];
+            const parts: Buffer[] = [Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", "latin1")];
             for (const c of cut(body, chunkSizes)) parts.push(Buffer.from(`${c.length.toString(16)}\r\n`, "latin1"), c, Buffer.from("\r\n", "latin1"));
             parts.push(Buffer.from("0\r\n\r\n", "latin1"));
             wire = Buffer.concat(parts);
