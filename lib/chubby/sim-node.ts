@@ -1,0 +1,79 @@
+/**
+ * @module chubby/sim-node
+ *
+ * The base of every simulated node of the cell: timers on the node's own
+ * clock that run a closure, forgotten when the node crashes.
+ */
+import type { NodeHandler, World } from "./world/index.js";
+import type { Msg } from "./messages.js";
+
+/**
+ * A node with closure timers; subclasses implement `onMessage` and may
+ * override `crashed` / `restarted`.
+ *
+ * @example
+ * class Echo extends SimNode { onMessage(from: string, m: Msg) { this.world.send(this.id, from, m); } }
+ */
+export abstract class SimNode implements NodeHandler<Msg, string> {
+  readonly id: string;
+  protected readonly world: World<Msg, string>;
+  private readonly fns = new Map<number, () => void>();
+
+  constructor(world: World<Msg, string>, id: string) {
+    this.world = world;
+    this.id = id;
+  }
+
+  private rateCache = 0;
+
+  /** The node's clock rate (local ms per true ms); read once the node is in the world. */
+  get rate(): number {
+    if (this.rateCache === 0) this.rateCache = this.world.clockRate(this.id);
+    return this.rateCache;
+  }
+
+  /** The node's local clock (ms). */
+  get localNow(): number {
+    return this.world.localNow(this.id);
+  }
+
+  /**
+   * Runs `fn` after `ms` of this node's clock.
+   * @returns the timer id (for `cancel`)
+   */
+  timer(ms: number, tag: string, fn: () => void): number {
+    const id = this.world.setTimer(this.id, ms > 0 ? ms : 0, tag);
+    this.fns.set(id, fn);
+    return id;
+  }
+
+  /** Cancels a timer (no-op for -1 or a timer that already ran). */
+  cancel(id: number): void {
+    if (id < 0) return;
+    if (this.fns.delete(id)) this.world.cancelTimer(id);
+  }
+
+  abstract onMessage(from: string, msg: Msg): void;
+
+  onTimer(_tag: string, timerId: number): void {
+    const fn = this.fns.get(timerId);
+    if (fn === undefined) return;
+    this.fns.delete(timerId);
+    fn();
+  }
+
+  onCrash(): void {
+    this.fns.clear();
+    this.crashed();
+  }
+
+  onRestart(): void {
+    this.restarted();
+  }
+
+  /** Called after a crash (timers are gone). */
+  protected crashed(): void {}
+
+  /** Called after a restart. */
+  protected restarted(): void {}
+}
