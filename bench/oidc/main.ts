@@ -212,8 +212,6 @@ async function main(): Promise<void> {
   }));
   const date = new Date().toISOString().slice(0, 10);
   const md = [
-    "### Day 3: ID-token validation",
-    "",
     `Full validation with our validator (header rules, alg allow-list, typ, key selection, signature, sub, iss, aud, azp, exp, iat window, nonce, at_hash) against bare \`jose.jwtVerify\` (signature, iss, aud, exp) with the same JWKS and the same token from our provider. ${ROUNDS} rounds, each alternating ${CHUNKS} chunks of ours and of jose on the same number of sequential validations; the ratio is ours/jose throughput, median over rounds (goal >= ${GOAL}).`,
     "",
     "| alg | ours (validations/s) | jose.jwtVerify (validations/s) | ours (µs each) | jose (µs each) | median ratio | ratio by CPU time | goal >= " + GOAL + " |",
