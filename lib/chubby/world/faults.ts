@@ -149,8 +149,9 @@ export function faultSchedule(rng: Rng, opts: FaultScheduleOptions): FaultEvent[
         emit({ at: c.t, kind: "pause", node, ms: end - c.t }, 1);
       }
     } else {
-      if (partition !== null) continue;
-      const k = 1 + Math.floor(pick * Math.min(room, free.length));
+      // A partition needs a node on each side: never cut every node.
+      if (partition !== null || nodes.length < 2) continue;
+      const k = 1 + Math.floor(pick * Math.min(room, free.length, nodes.length - 1));
       // Choose k of the free nodes: a partial Fisher-Yates shuffle on the sub-stream.
       const pool = free.slice();
       for (let i = 0; i < k; i++) {

@@ -200,3 +200,17 @@ describe("faultSchedule", () => {
     expect(describeFault({ at: 0, kind: "isolate", node: "x" })).toBe("isolate x");
   });
 });
+
+describe("faultSchedule partitions", () => {
+  it("never leaves a side empty, even when maxDown allows every node (one node, or maxDown = n)", () => {
+    for (let seed = 0; seed < 200; seed++) {
+      for (const nodes of [["r0"], ["r0", "r1"], ["r0", "r1", "r2"]]) {
+        const s = faultSchedule(createRng(seed), { nodes, durationMs: 1000, partitionEveryMs: 50, maxDown: nodes.length, quietAfterMs: 900 });
+        for (const f of s) if (f.kind === "partition") for (const g of f.groups) expect(g.length).toBeGreaterThan(0);
+        const w = createWorld<string>({ seed, trace: "off" });
+        for (const id of nodes) w.addNode(id, { onMessage() {} });
+        expect(() => w.applySchedule(s)).not.toThrow();
+      }
+    }
+  });
+});
