@@ -87,6 +87,7 @@ export interface AcquireOptions {
   lockDelayMs?: number;
 }
 
+/** A call with no timeout (about 31 years of virtual time: no timer is set for it). */
 const NO_TIMEOUT = 1e12;
 const MAX_REDIRECTS = 8;
 
@@ -224,11 +225,16 @@ export class ChubbyClient extends SimNode {
     const sentAt = this.localNow;
     this.env.recorder.rpc(callKind(call));
     this.world.send(this.id, to, { k: "req", id, call });
-    const timer = this.timer(timeoutMs, "r", () => {
-      this.pending.delete(id);
-      if (this.master === to) this.master = null;
-      cb(null, sentAt);
-    });
+    // NO_TIMEOUT (a KeepAlive, held by the master) sets no timer: one that far out could
+    // never fire in a run, and left on the event queue it only made the heap deeper.
+    const timer =
+      timeoutMs >= NO_TIMEOUT
+        ? -1
+        : this.timer(timeoutMs, "r", () => {
+            this.pending.delete(id);
+            if (this.master === to) this.master = null;
+            cb(null, sentAt);
+          });
     this.pending.set(id, {
       to,
       timer,
@@ -644,8 +650,7 @@ export class ChubbyClient extends SimNode {
       const now = this.world.now;
       const c = this.cache.get(path);
       if (c !== undefined && this.leaseValid()) {
-        const id = rec.invoke(this.id, "read", path, undefined, now);
-        rec.complete(id, "ok", now, c.contents);
+        rec.instantRead(this.id, path, c.contents, now);
         rec.read({ client: this.id, key: path, value: c.contents, generation: c.stat.contentGeneration, at: now });
         cb(null, { contents: c.contents, stat: c.stat, cached: true });
         return;

@@ -180,13 +180,16 @@ export class Replica extends SimNode {
     }
   }
 
+  /** The tick timer's closure, made once (a tick fires every tickMs on every replica). */
+  private readonly onTick = (): void => {
+    this.catchUp();
+    this.after();
+    this.armTick();
+  };
+
   private armTick(): void {
     const next = this.base + (this.ticks + 1) * this.env.timing.tickMs;
-    this.timer(next - this.localNow, "t", () => {
-      this.catchUp();
-      this.after();
-      this.armTick();
-    });
+    this.timer(next - this.localNow, "t", this.onTick);
   }
 
   // ------------------------------------------------------------- Raft plumbing

@@ -211,6 +211,9 @@ export interface History {
   heals?: Heal[];
 }
 
+/** valueKey's keys of short strings (bounded: cleared when full). */
+const STRING_KEYS = new Map<string, string>();
+
 /**
  * A canonical string for a value, so values compare by content: `null` and
  * `undefined` are the same (absent), strings, numbers, booleans, bigints and
@@ -226,8 +229,18 @@ export interface History {
 export function valueKey(v: unknown): string {
   if (v === null || v === undefined) return "null";
   switch (typeof v) {
-    case "string":
-      return "s" + v;
+    case "string": {
+      // Short strings recur (a few values read many times): one flat key each,
+      // so the checkers' maps do not re-hash a fresh concatenation per call.
+      if (v.length > 64) return "s" + v;
+      let k = STRING_KEYS.get(v);
+      if (k === undefined) {
+        k = "s" + v;
+        if (STRING_KEYS.size >= 50_000) STRING_KEYS.clear();
+        STRING_KEYS.set(v, k);
+      }
+      return k;
+    }
     case "number":
       return "n" + String(v);
     case "boolean":
@@ -347,6 +360,16 @@ export function requireName(value: unknown, what: string): string {
 }
 
 /**
+ * Whether a value is a finite number (what `requireTime` accepts), as a cheap
+ * test that builds no message: callers on hot paths call `requireTime` only when it fails.
+ * @example
+ * isFiniteTime(3); // => true
+ */
+export function isFiniteTime(v: unknown): v is number {
+  return typeof v === "number" && v > -Infinity && v < Infinity;
+}
+
+/**
  * Validates client operations: integer ids unique, names are strings, a known
  * status, a finite `invokeAt`, and for `ok`/`fail` a finite
  * `completeAt >= invokeAt`.
@@ -359,21 +382,32 @@ export function requireName(value: unknown, what: string): string {
  */
 export function validateOperations(ops: readonly Operation[]): void {
   if (!Array.isArray(ops)) throw new CheckError("ERR_CHECK_HISTORY", "operations must be an array");
-  const ids = new Set<number>();
-  for (const op of ops) {
+  // Ids usually come in increasing order: then none repeats and no set is needed.
+  // The set is built only from the first id out of order on.
+  let ids: Set<number> | null = null;
+  let lastId = -Infinity;
+  for (let k = 0; k < ops.length; k++) {
+    const op = ops[k];
     if (op === null || typeof op !== "object") throw new CheckError("ERR_CHECK_HISTORY", "an operation must be an object");
     if (!Number.isSafeInteger(op.id)) throw new CheckError("ERR_CHECK_HISTORY", `operation id must be an integer, got ${String(op.id)}`);
-    if (ids.has(op.id)) throw new CheckError("ERR_CHECK_HISTORY", `duplicate operation id ${op.id}`);
-    ids.add(op.id);
-    requireName(op.client, `operation #${op.id} client`);
-    requireName(op.op, `operation #${op.id} op`);
-    requireName(op.key, `operation #${op.id} key`);
+    if (ids === null && op.id <= lastId) {
+      ids = new Set<number>();
+      for (let j = 0; j < k; j++) ids.add(ops[j].id);
+    }
+    if (ids !== null) {
+      if (ids.has(op.id)) throw new CheckError("ERR_CHECK_HISTORY", `duplicate operation id ${op.id}`);
+      ids.add(op.id);
+    } else lastId = op.id;
+    // The messages are built only on failure (this runs once per operation).
+    if (typeof op.client !== "string") requireName(op.client, `operation #${op.id} client`);
+    if (typeof op.op !== "string") requireName(op.op, `operation #${op.id} op`);
+    if (typeof op.key !== "string") requireName(op.key, `operation #${op.id} key`);
     if (!OP_STATUSES.includes(op.status)) {
       throw new CheckError("ERR_CHECK_HISTORY", `operation #${op.id} has unknown status ${String(op.status)}`);
     }
-    const inv = requireTime(op.invokeAt, `operation #${op.id} invokeAt`);
+    const inv = isFiniteTime(op.invokeAt) ? op.invokeAt : requireTime(op.invokeAt, `operation #${op.id} invokeAt`);
     if (op.status !== "unknown") {
-      const done = requireTime(op.completeAt, `operation #${op.id} completeAt`);
+      const done = isFiniteTime(op.completeAt) ? op.completeAt : requireTime(op.completeAt, `operation #${op.id} completeAt`);
       if (done < inv) {
         throw new CheckError("ERR_CHECK_HISTORY", `operation #${op.id} completes at ${done}, before its invocation at ${inv}`);
       }

@@ -26,6 +26,7 @@ import {
   type SessionLease,
   requireName,
   requireTime,
+  isFiniteTime,
   showValue,
   valueKey,
 } from "./history.js";
@@ -109,8 +110,8 @@ function overlaps<T extends { from: number; to: number }>(items: readonly T[], c
  */
 export function atMostOneValidLease(leases: readonly LeaseInterval[]): Violation[] {
   leases.forEach((l, i) => {
-    requireName(l.node, `lease ${i} node`);
-    requireTime(l.epoch, `lease ${i} epoch`);
+    (typeof l.node === "string" ? l.node : requireName(l.node, `lease ${i} node`));
+    (isFiniteTime(l.epoch) ? l.epoch : requireTime(l.epoch, `lease ${i} epoch`));
     checkInterval(l.from, l.to, `lease ${i}`);
   });
   const out: Violation[] = [];
@@ -144,12 +145,12 @@ export function atMostOneValidLease(leases: readonly LeaseInterval[]): Violation
  */
 export function noConflictingLockHolders(holds: readonly LockHold[]): Violation[] {
   holds.forEach((h, i) => {
-    requireName(h.lock, `hold ${i} lock`);
-    requireName(h.holder, `hold ${i} holder`);
+    (typeof h.lock === "string" ? h.lock : requireName(h.lock, `hold ${i} lock`));
+    (typeof h.holder === "string" ? h.holder : requireName(h.holder, `hold ${i} holder`));
     if (h.mode !== "exclusive" && h.mode !== "shared") {
       throw new CheckError("ERR_CHECK_HISTORY", `hold ${i} has unknown mode ${String(h.mode)}`);
     }
-    requireTime(h.generation, `hold ${i} generation`);
+    (isFiniteTime(h.generation) ? h.generation : requireTime(h.generation, `hold ${i} generation`));
     checkInterval(h.from, h.to, `hold ${i}`);
   });
   const out: Violation[] = [];
@@ -186,9 +187,9 @@ export function noConflictingLockHolders(holds: readonly LockHold[]): Violation[
  */
 export function fencedTokensIncrease(writes: readonly FencedWrite[]): Violation[] {
   writes.forEach((w, i) => {
-    requireName(w.resource, `fenced write ${i} resource`);
-    requireTime(w.token, `fenced write ${i} token`);
-    requireTime(w.at, `fenced write ${i} at`);
+    (typeof w.resource === "string" ? w.resource : requireName(w.resource, `fenced write ${i} resource`));
+    (isFiniteTime(w.token) ? w.token : requireTime(w.token, `fenced write ${i} token`));
+    (isFiniteTime(w.at) ? w.at : requireTime(w.at, `fenced write ${i} at`));
     if (typeof w.accepted !== "boolean") throw new CheckError("ERR_CHECK_HISTORY", `fenced write ${i} accepted must be a boolean`);
   });
   const out: Violation[] = [];
@@ -232,14 +233,14 @@ export function fencedTokensIncrease(writes: readonly FencedWrite[]): Violation[
  */
 export function lockDelayRespected(delays: readonly LockDelay[], holds: readonly LockHold[]): Violation[] {
   delays.forEach((d, i) => {
-    requireName(d.lock, `lock delay ${i} lock`);
-    requireTime(d.freedByFailureAt, `lock delay ${i} freedByFailureAt`);
-    const ms = requireTime(d.delayMs, `lock delay ${i} delayMs`);
+    (typeof d.lock === "string" ? d.lock : requireName(d.lock, `lock delay ${i} lock`));
+    (isFiniteTime(d.freedByFailureAt) ? d.freedByFailureAt : requireTime(d.freedByFailureAt, `lock delay ${i} freedByFailureAt`));
+    const ms = (isFiniteTime(d.delayMs) ? d.delayMs : requireTime(d.delayMs, `lock delay ${i} delayMs`));
     if (ms < 0) throw new CheckError("ERR_CHECK_HISTORY", `lock delay ${i} delayMs must be >= 0, got ${ms}`);
-    if (d.nextGrantAt !== undefined) requireTime(d.nextGrantAt, `lock delay ${i} nextGrantAt`, true);
+    if (d.nextGrantAt !== undefined) (isFiniteTime(d.nextGrantAt) ? d.nextGrantAt : requireTime(d.nextGrantAt, `lock delay ${i} nextGrantAt`, true));
   });
   holds.forEach((h, i) => {
-    requireName(h.lock, `hold ${i} lock`);
+    (typeof h.lock === "string" ? h.lock : requireName(h.lock, `hold ${i} lock`));
     checkInterval(h.from, h.to, `hold ${i}`);
   });
   const byLock = groupBy(holds, (h) => h.lock);
@@ -279,10 +280,10 @@ export function lockDelayRespected(delays: readonly LockDelay[], holds: readonly
 export function sessionsOutliveLeases(sessions: readonly SessionLease[]): Violation[] {
   const out: Violation[] = [];
   sessions.forEach((s, i) => {
-    requireName(s.session, `session ${i} session`);
-    const until = requireTime(s.promisedUntil, `session ${i} promisedUntil`, true);
+    (typeof s.session === "string" ? s.session : requireName(s.session, `session ${i} session`));
+    const until = (isFiniteTime(s.promisedUntil) ? s.promisedUntil : requireTime(s.promisedUntil, `session ${i} promisedUntil`, true));
     if (s.endedAt === undefined) return;
-    const ended = requireTime(s.endedAt, `session ${i} endedAt`, true);
+    const ended = (isFiniteTime(s.endedAt) ? s.endedAt : requireTime(s.endedAt, `session ${i} endedAt`, true));
     if (ended < until) {
       out.push({
         invariant: "sessionsOutliveLeases",
@@ -309,9 +310,9 @@ export function sessionsOutliveLeases(sessions: readonly SessionLease[]): Violat
  */
 export function monotonic(observations: readonly Monotonic[]): Violation[] {
   observations.forEach((o, i) => {
-    requireName(o.series, `observation ${i} series`);
-    requireTime(o.value, `observation ${i} value`, true);
-    requireTime(o.at, `observation ${i} at`);
+    (typeof o.series === "string" ? o.series : requireName(o.series, `observation ${i} series`));
+    (isFiniteTime(o.value) ? o.value : requireTime(o.value, `observation ${i} value`, true));
+    (isFiniteTime(o.at) ? o.at : requireTime(o.at, `observation ${i} at`));
   });
   const out: Violation[] = [];
   for (const [series, list] of groupBy(observations, (o) => o.series)) {
@@ -355,21 +356,21 @@ export interface StaleReadOptions {
  */
 export function noStaleCachedReads(reads: readonly CachedRead[], writes: readonly CommittedWrite[], options: StaleReadOptions = {}): Violation[] {
   writes.forEach((w, i) => {
-    requireName(w.key, `write ${i} key`);
-    const at = requireTime(w.at, `write ${i} at`);
-    if (w.completeAt !== undefined && requireTime(w.completeAt, `write ${i} completeAt`, true) < at) {
+    (typeof w.key === "string" ? w.key : requireName(w.key, `write ${i} key`));
+    const at = (isFiniteTime(w.at) ? w.at : requireTime(w.at, `write ${i} at`));
+    if (w.completeAt !== undefined && (isFiniteTime(w.completeAt) ? w.completeAt : requireTime(w.completeAt, `write ${i} completeAt`, true)) < at) {
       throw new CheckError("ERR_CHECK_HISTORY", `write ${i} completes at ${w.completeAt}, before it took effect at ${at}`);
     }
-    if (w.generation !== undefined) requireTime(w.generation, `write ${i} generation`);
+    if (w.generation !== undefined) (isFiniteTime(w.generation) ? w.generation : requireTime(w.generation, `write ${i} generation`));
   });
   reads.forEach((r, i) => {
-    requireName(r.key, `read ${i} key`);
-    requireName(r.client, `read ${i} client`);
-    requireTime(r.at, `read ${i} at`);
-    const inv = r.invokeAt === undefined ? r.at : requireTime(r.invokeAt, `read ${i} invokeAt`);
-    const done = r.completeAt === undefined ? r.at : requireTime(r.completeAt, `read ${i} completeAt`);
+    (typeof r.key === "string" ? r.key : requireName(r.key, `read ${i} key`));
+    (typeof r.client === "string" ? r.client : requireName(r.client, `read ${i} client`));
+    (isFiniteTime(r.at) ? r.at : requireTime(r.at, `read ${i} at`));
+    const inv = r.invokeAt === undefined ? r.at : (isFiniteTime(r.invokeAt) ? r.invokeAt : requireTime(r.invokeAt, `read ${i} invokeAt`));
+    const done = r.completeAt === undefined ? r.at : (isFiniteTime(r.completeAt) ? r.completeAt : requireTime(r.completeAt, `read ${i} completeAt`));
     if (done < inv) throw new CheckError("ERR_CHECK_HISTORY", `read ${i} completes at ${done}, before its invocation at ${inv}`);
-    if (r.generation !== undefined) requireTime(r.generation, `read ${i} generation`);
+    if (r.generation !== undefined) (isFiniteTime(r.generation) ? r.generation : requireTime(r.generation, `read ${i} generation`));
   });
   const initial: CommittedWrite = { key: "", value: options.initial ?? null, generation: options.initialGeneration ?? 0, at: -Infinity, completeAt: -Infinity };
   const perKey = new Map<string, { ws: CommittedWrite[]; vks: string[]; done: number[]; suffixMinDone: number[] }>();
@@ -445,15 +446,15 @@ export function noStaleCachedReads(reads: readonly CachedRead[], writes: readonl
  */
 export function fifoGrants(requests: readonly LockRequest[], grants: readonly LockGrant[]): Violation[] {
   requests.forEach((q, i) => {
-    requireName(q.lock, `request ${i} lock`);
-    requireName(q.client, `request ${i} client`);
-    requireTime(q.at, `request ${i} at`);
-    if (q.cancelledAt !== undefined) requireTime(q.cancelledAt, `request ${i} cancelledAt`, true);
+    (typeof q.lock === "string" ? q.lock : requireName(q.lock, `request ${i} lock`));
+    (typeof q.client === "string" ? q.client : requireName(q.client, `request ${i} client`));
+    (isFiniteTime(q.at) ? q.at : requireTime(q.at, `request ${i} at`));
+    if (q.cancelledAt !== undefined) (isFiniteTime(q.cancelledAt) ? q.cancelledAt : requireTime(q.cancelledAt, `request ${i} cancelledAt`, true));
   });
   grants.forEach((g, i) => {
-    requireName(g.lock, `grant ${i} lock`);
-    requireName(g.client, `grant ${i} client`);
-    requireTime(g.at, `grant ${i} at`);
+    (typeof g.lock === "string" ? g.lock : requireName(g.lock, `grant ${i} lock`));
+    (typeof g.client === "string" ? g.client : requireName(g.client, `grant ${i} client`));
+    (isFiniteTime(g.at) ? g.at : requireTime(g.at, `grant ${i} at`));
   });
   const out: Violation[] = [];
   const grantsByLock = groupBy(grants, (g) => g.lock);

@@ -141,13 +141,26 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
     }
   }
   // By time; at a tie invocations first (lenient: touching intervals are concurrent).
-  nodes.sort((a, b) => a.time - b.time || (a.call === b.call ? a.op - b.op : a.call ? -1 : 1));
+  // The calls are in that order already (ops come by invocation time): sort the
+  // end nodes alone (often sorted too) and merge, which gives the same order.
+  const ends: EventNode[] = [];
+  for (const nd of nodes) if (!nd.call) ends.push(nd);
+  const byEnd = (a: EventNode, b: EventNode): number => a.time - b.time || a.op - b.op;
+  let endsSorted = true;
+  for (let k = 1; k < ends.length && endsSorted; k++) if (byEnd(ends[k - 1], ends[k]) > 0) endsSorted = false;
+  if (!endsSorted) ends.sort(byEnd);
   const head: EventNode = { op: -1, call: false, time: -Infinity, match: null, prev: null, next: null };
   let last = head;
-  for (const nd of nodes) {
+  const link = (nd: EventNode): void => {
     last.next = nd;
     nd.prev = last;
     last = nd;
+  };
+  let ci = 0;
+  let ei = 0;
+  while (ci < callOf.length || ei < ends.length) {
+    if (ei >= ends.length || (ci < callOf.length && callOf[ci].time <= ends[ei].time)) link(callOf[ci++]);
+    else link(ends[ei++]);
   }
 
   // The set of resolved ops, kept compact: ops are in invocation order, every op
@@ -227,15 +240,22 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
   // The path: ops resolved so far (applied, or skipped at their horizon) and the state before each.
   const path: number[] = [];
   const before: S[] = [];
-  /** Resolves op `i` into state `next` unless that configuration was explored already. */
-  const resolve = (i: number, next: S): boolean => {
+  /**
+   * Resolves op `i` into state `next` unless that configuration was explored
+   * already. A forced move (a read that fits, the only choice) skips the cache:
+   * the configurations around it are cached, so a revisit costs one step, and
+   * most operations are such reads (the cache key is the costly part).
+   */
+  const resolve = (i: number, next: S, forced: boolean): boolean => {
     mark(i);
-    const k = configKey(next);
-    if (cache.has(k)) {
-      unmark(i);
-      return false;
+    if (!forced) {
+      const k = configKey(next);
+      if (cache.has(k)) {
+        unmark(i);
+        return false;
+      }
+      cache.add(k);
     }
-    cache.add(k);
     path.push(i);
     before.push(state);
     state = next;
@@ -253,13 +273,19 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
 
   // A frame: the choices at one configuration, in the order to try them; `~op` skips an
   // optional op at its horizon. `due` is the op of the earliest end node, if required.
-  interface Frame {
-    choices: number[];
-    cursor: number;
-    due: number;
-  }
+  // Frames live in flat stacks (no object per configuration): frame k's choices are
+  // choiceStack[fStart[k] .. fEnd[k]), the next one to try at fCursor[k].
+  const choiceStack: number[] = [];
+  const fStart: number[] = [];
+  const fEnd: number[] = [];
+  const fCursor: number[] = [];
+  const fDue: number[] = [];
+  /** 1 when the only choice is a read that fits now. */
+  const fForced: number[] = [];
+  const cands: number[] = [];
+  const later: number[] = [];
   /**
-   * The choices at the current configuration: ops invoked before the earliest
+   * Pushes the frame of the current configuration: ops invoked before the earliest
    * pending end node. A read-only op that fits now is the only choice (it changes
    * nothing and everything that had to precede it already has, so if the
    * history can be linearized from here it can with that op next). Otherwise:
@@ -267,8 +293,8 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
    * (just-in-time), then the ops that would let the due op go next, then the
    * others in invocation order.
    */
-  const open = (): Frame => {
-    const cands: number[] = [];
+  const open = (): void => {
+    cands.length = 0;
     let e = head.next;
     while (e !== null && e.call) {
       cands.push(e.op);
@@ -276,55 +302,73 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
     }
     // Scanning the candidates is work too: count it against the budget.
     steps += cands.length;
+    const start = choiceStack.length;
+    fStart.push(start);
+    fCursor.push(start);
     for (const c of cands) {
-      if (readOnly[c] && model.step(state, h.prepared[c]) !== undefined) return { choices: [c], cursor: 0, due: -1 };
+      if (readOnly[c] && model.step(state, h.prepared[c]) !== undefined) {
+        choiceStack.push(c);
+        fEnd.push(start + 1);
+        fDue.push(-1);
+        fForced.push(1);
+        return;
+      }
     }
-    const choices: number[] = [];
     let due = -1;
     if (e !== null) {
       if (h.required[e.op]) {
         due = e.op;
-        choices.push(e.op);
-      } else choices.push(~e.op);
+        choiceStack.push(e.op);
+      } else choiceStack.push(~e.op);
     }
     if (due >= 0 && model.step(state, h.prepared[due]) === undefined) {
       // The due op cannot go now: first try the ops after which it could (the write of the
       // value a read is waiting for), then the rest.
-      const later: number[] = [];
+      later.length = 0;
       for (const c of cands) {
         if (c === due) continue;
         const next = model.step(state, h.prepared[c]);
-        if (next !== undefined && model.step(next, h.prepared[due]) !== undefined) choices.push(c);
+        if (next !== undefined && model.step(next, h.prepared[due]) !== undefined) choiceStack.push(c);
         else later.push(c);
       }
-      for (const c of later) choices.push(c);
+      for (const c of later) choiceStack.push(c);
     } else {
-      for (const c of cands) if (c !== due) choices.push(c);
+      for (const c of cands) if (c !== due) choiceStack.push(c);
     }
-    return { choices, cursor: 0, due };
+    fEnd.push(choiceStack.length);
+    fDue.push(due);
+    fForced.push(0);
   };
 
-  const frames: Frame[] = [open()];
+  open();
   for (;;) {
     if (remaining === 0) return { verdict: "ok", steps, depth: path.length, culprit: -1, culpritState: state };
-    const f = frames[frames.length - 1];
-    if (f.cursor >= f.choices.length) {
+    const top = fStart.length - 1;
+    const cur = fCursor[top];
+    if (cur >= fEnd[top]) {
       // Every choice failed: this configuration is dead; backtrack.
-      if (f.due >= 0 && (path.length > depth || culprit < 0)) {
+      const due = fDue[top];
+      if (due >= 0 && (path.length > depth || culprit < 0)) {
         depth = path.length;
-        culprit = f.due;
+        culprit = due;
         culpritState = state;
       }
-      frames.pop();
-      if (frames.length === 0) return { verdict: "fail", steps, depth, culprit, culpritState };
+      choiceStack.length = fStart[top];
+      fStart.pop();
+      fEnd.pop();
+      fCursor.pop();
+      fDue.pop();
+      fForced.pop();
+      if (fStart.length === 0) return { verdict: "fail", steps, depth, culprit, culpritState };
       undo();
       continue;
     }
     if (++steps > maxSteps) return { verdict: "budget", steps, depth, culprit, culpritState };
-    const c = f.choices[f.cursor++];
+    const c = choiceStack[cur];
+    fCursor[top] = cur + 1;
     const i = c < 0 ? ~c : c;
     const next = c < 0 ? state : model.step(state, h.prepared[i]);
-    if (next !== undefined && resolve(i, next)) frames.push(open());
+    if (next !== undefined && resolve(i, next, fForced[top] === 1)) open();
   }
 }
 
@@ -341,7 +385,10 @@ function buildKeyHistory<S, P>(
   const kept: number[] = [];
   for (let i = 0; i < ops.length; i++) if (roles[i] !== "drop") kept.push(i);
   // Invocation order: the search's compact set of resolved ops relies on it.
-  kept.sort((a, b) => ops[a].invokeAt - ops[b].invokeAt || a - b);
+  const byInvoke = (a: number, b: number): number => ops[a].invokeAt - ops[b].invokeAt || a - b;
+  let sorted = true;
+  for (let k = 1; k < kept.length && sorted; k++) if (byInvoke(kept[k - 1], kept[k]) > 0) sorted = false;
+  if (!sorted) kept.sort(byInvoke);
   const horizon = model.horizon ? model.horizon(kept.map((i) => ops[i]), kept.map((i) => roles[i])) : null;
   const out: KeyHistory<P> = { ops: [], prepared: [], required: [], until: [] };
   kept.forEach((i, j) => {

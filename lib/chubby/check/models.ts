@@ -139,6 +139,8 @@ export function registerModel(options: RegisterModelOptions = {}): Model<Registe
     throw new CheckError("ERR_CHECK_INPUT", `initialGeneration must be an integer, got ${initialGeneration}`);
   }
   const init: RegisterState = { value: options.initial ?? null, vk: valueKey(options.initial), generation: initialGeneration };
+  // Reads of one value share one prepared op (they are immutable; histories are mostly reads).
+  const reads = new Map<string, RegisterOp>();
   return {
     name: "register",
     init: () => init,
@@ -149,8 +151,15 @@ export function registerModel(options: RegisterModelOptions = {}): Model<Registe
     },
     prepare(op): RegisterOp {
       switch (op.op) {
-        case "read":
-          return { kind: "read", vk: valueKey(op.output) };
+        case "read": {
+          const vk = valueKey(op.output);
+          let r = reads.get(vk);
+          if (r === undefined) {
+            r = { kind: "read", vk };
+            if (reads.size < 10_000) reads.set(vk, r);
+          }
+          return r;
+        }
         case "write":
           return { kind: "write", value: op.input ?? null, vk: valueKey(op.input) };
         case "cas": {
