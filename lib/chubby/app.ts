@@ -10,6 +10,7 @@
  * deposed holder happens. Non-leaders read the file to learn the leader.
  */
 import type { ChubbyClient } from "./client.js";
+import type { ChubbyError } from "./cell/errors.js";
 import type { AppOptions } from "./scenario.js";
 
 /**
@@ -153,16 +154,22 @@ export class WebServer {
     });
   }
 
+  /** The read loop's callback, one for all reads. */
+  private readonly onRead = (e: ChubbyError | null, r?: { contents: string }): void => {
+    if (e === null && r !== undefined) this.learned = r.contents;
+  };
+
   private readLoop(g: number): void {
-    if (this.cfg.app.readEveryMs <= 0) return;
-    this.client.timer(this.cfg.app.readEveryMs, "a", () => {
+    const every = this.cfg.app.readEveryMs;
+    if (every <= 0) return;
+    // One tick function per loop (not one closure per read): it sets its own next timer.
+    const tick = (): void => {
       if (g !== this.gen) return;
       if (!this.leader && this.client.status === "ok" && this.handle >= 0) {
-        this.client.getContentsAndStat(this.handle, (e, r) => {
-          if (e === null && r !== undefined) this.learned = r.contents;
-        });
+        this.client.getContentsAndStat(this.handle, this.onRead);
       }
-      this.readLoop(g);
-    });
+      this.client.timer(every, "a", tick);
+    };
+    this.client.timer(every, "a", tick);
   }
 }

@@ -119,7 +119,20 @@ export class Recorder {
   readonly fencedWrites: FencedWrite[] = [];
   readonly lockDelays: LockDelay[] = [];
   readonly monotonicObs: Monotonic[] = [];
-  readonly cachedReads: CachedRead[] = [];
+  /**
+   * Every read a client answered, in order (from its cache or from the master). A
+   * cache hit is kept as its operation plus its generation and built here on demand.
+   */
+  get cachedReads(): CachedRead[] {
+    const src = this.readSrc;
+    for (let i = this.readsBuilt.length; i < src.length; i++) {
+      const r = src[i];
+      if ("id" in r) {
+        this.readsBuilt.push({ client: r.client, key: r.key, value: r.output, generation: this.readGens[i], at: r.invokeAt });
+      } else this.readsBuilt.push(r);
+    }
+    return this.readsBuilt;
+  }
   readonly writes: CommittedWrite[] = [];
   readonly lockRequests: LockRequest[] = [];
   readonly lockGrants: LockGrant[] = [];
@@ -150,6 +163,10 @@ export class Recorder {
   private readonly acquireCount = new Map<number, number>();
   private readonly requestedDelay = new Map<number, number>();
   private readonly lastSeries = new Map<string, number>();
+  /** Reads in order: a master read as is, a cache hit as its operation (generation in readGens). */
+  private readonly readSrc: (CachedRead | Operation)[] = [];
+  private readonly readGens: number[] = [];
+  private readonly readsBuilt: CachedRead[] = [];
 
   constructor(opts: RecorderOptions) {
     this.opts = opts;
@@ -197,7 +214,21 @@ export class Recorder {
 
   /** A read a client answered (from its cache or from the master). */
   read(r: CachedRead): void {
-    this.cachedReads.push(r);
+    this.readSrc.push(r);
+    this.readGens.push(-1);
+  }
+
+  /**
+   * A read answered from the client's cache: `instantRead` and `read` in one
+   * (the read record is derived from the operation when `cachedReads` is read).
+   * @example
+   * recorder.cacheHit("web-1", "/ls/cell/lock", "web-2", 3, 1200);
+   */
+  cacheHit(client: string, key: string, value: string, generation: number, at: number): void {
+    const o: Operation = { id: this.nextOp++, client, op: "read", key, status: "ok", invokeAt: at, completeAt: at, output: value };
+    this.operations.push(o);
+    this.readSrc.push(o);
+    this.readGens.push(generation);
   }
 
   /** The client asked for this lock-delay when acquiring through a handle. */

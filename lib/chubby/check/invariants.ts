@@ -388,9 +388,10 @@ export function noStaleCachedReads(reads: readonly CachedRead[], writes: readonl
     const inv = r.invokeAt ?? r.at;
     const done = r.completeAt ?? r.at;
     const h = perKey.get(r.key) ?? initialOnly;
-    const vk = valueKey(r.value);
-    const matches = (w: CommittedWrite, k: number): boolean =>
-      r.generation !== undefined && w.generation !== undefined ? w.generation === r.generation : h.vks[k] === vk;
+    // Matching write k: by generation when both carry one, else by value (the value key is computed only then).
+    const gen = r.generation;
+    let vk: string | undefined;
+    let w: CommittedWrite;
     // Write k may be returned iff it took effect by `done` and no later write completed
     // before `inv`. The second holds from some k0 on (suffix minima only grow with k).
     let lo = 0;
@@ -402,7 +403,8 @@ export function noStaleCachedReads(reads: readonly CachedRead[], writes: readonl
     }
     let fine = false;
     for (let k = lo; k < h.ws.length && h.ws[k].at <= done; k++) {
-      if (matches(h.ws[k], k)) {
+      w = h.ws[k];
+      if (gen !== undefined && w.generation !== undefined ? w.generation === gen : h.vks[k] === (vk ??= valueKey(r.value))) {
         fine = true;
         break;
       }
@@ -410,7 +412,10 @@ export function noStaleCachedReads(reads: readonly CachedRead[], writes: readonl
     if (fine) continue;
     // The latest matching write before k0, if any: the read returned a superseded value.
     let stale = -1;
-    for (let k = lo - 1; k >= 0 && stale < 0; k--) if (h.ws[k].at <= done && matches(h.ws[k], k)) stale = k;
+    for (let k = lo - 1; k >= 0 && stale < 0; k--) {
+      w = h.ws[k];
+      if (w.at <= done && (gen !== undefined && w.generation !== undefined ? w.generation === gen : h.vks[k] === (vk ??= valueKey(r.value)))) stale = k;
+    }
     const what = `${r.client} read ${r.key} = ${showValue(r.value)}${r.generation !== undefined ? ` (generation ${r.generation})` : ""} over [${inv}, ${done}]`;
     let detail: string;
     if (stale >= 0) {
