@@ -93,8 +93,15 @@ const MAX_REDIRECTS = 8;
 
 interface PendingCall {
   readonly to: string;
-  readonly cb: (r: Reply | null) => void;
   readonly timer: number;
+  /** A locate probe's handler; absent for a call sent by `rpc`, whose reply goes to `rpcReply` with the fields below. */
+  readonly cb?: (r: Reply | null) => void;
+  readonly call?: ClientCall;
+  readonly timeoutMs?: number;
+  readonly done?: (r: Reply | null, sentAt: number) => void;
+  readonly deadline?: number;
+  readonly redirects?: number;
+  readonly sentAt?: number;
 }
 
 function err(code: ChubbyErrorCode, message: string): ChubbyError {
@@ -235,28 +242,34 @@ export class ChubbyClient extends SimNode {
             if (this.master === to) this.master = null;
             cb(null, sentAt);
           });
-    this.pending.set(id, {
-      to,
-      timer,
-      cb: (r) => {
-        if (r === null || !isErr(r)) {
-          cb(r, sentAt);
-          return;
-        }
-        const again = this.localNow < deadline && redirects < MAX_REDIRECTS;
-        if (r.code === "ERR_CHUBBY_NOT_MASTER" && again) {
-          this.master = r.hint !== undefined && r.hint !== null && r.hint !== to ? r.hint : null;
-          if (this.master !== null) this.rpc(call, timeoutMs, cb, deadline, redirects + 1);
-          else this.timer(this.env.timing.retryDelayMs, "b", () => this.rpc(call, timeoutMs, cb, deadline, redirects + 1));
-          return;
-        }
-        if (r.retry === true && this.localNow < deadline) {
-          this.timer(this.env.timing.retryDelayMs, "b", () => this.rpc(call, timeoutMs, cb, deadline, redirects));
-          return;
-        }
-        cb(r, sentAt);
-      },
-    });
+    this.pending.set(id, { to, timer, call, timeoutMs, done: cb, deadline, redirects, sentAt });
+  }
+
+  /** The answer to a call `rpc` sent: retries or redirects it, or hands it to its callback. */
+  private rpcReply(p: PendingCall, r: Reply | null): void {
+    const call = p.call as ClientCall;
+    const timeoutMs = p.timeoutMs as number;
+    const cb = p.done as (r: Reply | null, sentAt: number) => void;
+    const deadline = p.deadline as number;
+    const redirects = p.redirects as number;
+    const sentAt = p.sentAt as number;
+    const to = p.to;
+    if (r === null || !isErr(r)) {
+      cb(r, sentAt);
+      return;
+    }
+    const again = this.localNow < deadline && redirects < MAX_REDIRECTS;
+    if (r.code === "ERR_CHUBBY_NOT_MASTER" && again) {
+      this.master = r.hint !== undefined && r.hint !== null && r.hint !== to ? r.hint : null;
+      if (this.master !== null) this.rpc(call, timeoutMs, cb, deadline, redirects + 1);
+      else this.timer(this.env.timing.retryDelayMs, "b", () => this.rpc(call, timeoutMs, cb, deadline, redirects + 1));
+      return;
+    }
+    if (r.retry === true && this.localNow < deadline) {
+      this.timer(this.env.timing.retryDelayMs, "b", () => this.rpc(call, timeoutMs, cb, deadline, redirects));
+      return;
+    }
+    cb(r, sentAt);
   }
 
   /** Asks replicas in turn where the master is. */
@@ -307,7 +320,8 @@ export class ChubbyClient extends SimNode {
     if (p === undefined) return;
     this.pending.delete(msg.id);
     this.cancel(p.timer);
-    p.cb(msg.r);
+    if (p.cb !== undefined) p.cb(msg.r);
+    else this.rpcReply(p, msg.r);
   }
 
   // ------------------------------------------------------------- session

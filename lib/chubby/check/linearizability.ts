@@ -125,26 +125,23 @@ interface EventNode {
 function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxSteps: number): Outcome {
   const n = h.ops.length;
   let remaining = 0;
-  const nodes: EventNode[] = [];
   const callOf: EventNode[] = [];
+  const ends: EventNode[] = [];
   for (let i = 0; i < n; i++) {
     const op = h.ops[i];
     const call: EventNode = { op: i, call: true, time: op.invokeAt, match: null, prev: null, next: null };
-    nodes.push(call);
     callOf.push(call);
     if (h.required[i]) remaining++;
     // A required op's completion, or an optional op's horizon (if finite).
     if (h.until[i] !== Infinity) {
       const end: EventNode = { op: i, call: false, time: h.until[i], match: null, prev: null, next: null };
       call.match = end;
-      nodes.push(end);
+      ends.push(end);
     }
   }
   // By time; at a tie invocations first (lenient: touching intervals are concurrent).
   // The calls are in that order already (ops come by invocation time): sort the
   // end nodes alone (often sorted too) and merge, which gives the same order.
-  const ends: EventNode[] = [];
-  for (const nd of nodes) if (!nd.call) ends.push(nd);
   const byEnd = (a: EventNode, b: EventNode): number => a.time - b.time || a.op - b.op;
   let endsSorted = true;
   for (let k = 1; k < ends.length && endsSorted; k++) if (byEnd(ends[k - 1], ends[k]) > 0) endsSorted = false;
@@ -248,13 +245,12 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
    */
   const resolve = (i: number, next: S, forced: boolean): boolean => {
     mark(i);
-    if (!forced) {
-      const k = configKey(next);
-      if (cache.has(k)) {
-        unmark(i);
-        return false;
-      }
-      cache.add(k);
+    // Only a dead configuration can be met again (a live one is on the path, and its
+    // subtree resolves more ops), so keys go in when a frame dies: no key work at all
+    // while the search has never backtracked.
+    if (!forced && cache.size > 0 && cache.has(configKey(next))) {
+      unmark(i);
+      return false;
     }
     path.push(i);
     before.push(state);
@@ -293,20 +289,38 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
    * (just-in-time), then the ops that would let the due op go next, then the
    * others in invocation order.
    */
+  // After a forced read that left the state object as it was and did not lift the first
+  // end node, the next configuration's candidates are the last ones minus that read, and
+  // (step being pure) none before it can be forced: `open` then resumes the scan there.
+  let firstEnd: EventNode | null = null;
+  let forcedAt = -1;
+  let resume = false;
   const open = (): void => {
-    cands.length = 0;
-    let e = head.next;
-    while (e !== null && e.call) {
-      cands.push(e.op);
-      e = e.next;
+    let e: EventNode | null;
+    let from = 0;
+    if (resume) {
+      resume = false;
+      cands.splice(forcedAt, 1);
+      from = forcedAt;
+      e = firstEnd;
+    } else {
+      cands.length = 0;
+      e = head.next;
+      while (e !== null && e.call) {
+        cands.push(e.op);
+        e = e.next;
+      }
+      firstEnd = e;
     }
     // Scanning the candidates is work too: count it against the budget.
     steps += cands.length;
     const start = choiceStack.length;
     fStart.push(start);
     fCursor.push(start);
-    for (const c of cands) {
+    for (let k = from; k < cands.length; k++) {
+      const c = cands[k];
       if (readOnly[c] && model.step(state, h.prepared[c]) !== undefined) {
+        forcedAt = k;
         choiceStack.push(c);
         fEnd.push(start + 1);
         fDue.push(-1);
@@ -353,6 +367,8 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
         culprit = due;
         culpritState = state;
       }
+      // Remember it (unless a forced choice led here: those were never memoised).
+      if (top > 0 && fForced[top - 1] === 0) cache.add(configKey(state));
       choiceStack.length = fStart[top];
       fStart.pop();
       fEnd.pop();
@@ -368,7 +384,14 @@ function search<S, P>(model: Model<S, P>, key: string, h: KeyHistory<P>, maxStep
     fCursor[top] = cur + 1;
     const i = c < 0 ? ~c : c;
     const next = c < 0 ? state : model.step(state, h.prepared[i]);
-    if (next !== undefined && resolve(i, next, fForced[top] === 1)) open();
+    if (next === undefined) continue;
+    const forced = fForced[top] === 1;
+    // A forced choice is the first (and only) try of the frame just opened: `cands` still holds its scan.
+    const reuse = forced && next === state && (firstEnd === null || callOf[i].match !== firstEnd);
+    if (resolve(i, next, forced)) {
+      resume = reuse;
+      open();
+    }
   }
 }
 

@@ -164,8 +164,9 @@ export class World<M, T = string> {
   private readonly links: (Rng | undefined)[][] = [];
   private cut = false;
 
-  // Live timers: id -> node index.
-  private readonly timers = new Map<number, number>();
+  // Live timers: timerOwner[id] is the node index + 1 of a pending timer, 0 once it fired,
+  // was cancelled or dropped (ids are consecutive, so an array beats a Map here).
+  private timerOwner = new Int32Array(1024);
   private timerSeq = 0;
 
   private readonly mode: number;
@@ -391,7 +392,12 @@ export class World<M, T = string> {
     }
     if (!this.up[i]) throw new WorldError("ERR_WORLD_NODE_DOWN", `node ${id} is crashed and cannot set a timer`);
     const timerId = ++this.timerSeq;
-    this.timers.set(timerId, i);
+    if (timerId >= this.timerOwner.length) {
+      const grown = new Int32Array(this.timerOwner.length * 2);
+      grown.set(this.timerOwner);
+      this.timerOwner = grown;
+    }
+    this.timerOwner[timerId] = i + 1;
     this.st.timersSet++;
     this.q.push(this.t + localDelayMs / this.rate[i], tag, TIMER, i, 0, timerId);
     return timerId;
@@ -406,7 +412,8 @@ export class World<M, T = string> {
    * w.cancelTimer(w.setTimer("r1", 10, "x")); // => true
    */
   cancelTimer(timerId: number): boolean {
-    if (!this.timers.delete(timerId)) return false;
+    if (!(Number.isInteger(timerId) && timerId > 0 && timerId <= this.timerSeq && this.timerOwner[timerId] !== 0)) return false;
+    this.timerOwner[timerId] = 0;
     this.st.timersCancelled++;
     return true;
   }
@@ -700,14 +707,14 @@ export class World<M, T = string> {
       }
       case TIMER: {
         const id = q.c;
-        if (!this.timers.has(id)) return; // cancelled or dropped by a crash
+        if (this.timerOwner[id] === 0) return; // cancelled or dropped by a crash
         const i = q.a;
         const tag = q.data as T;
         if (this.paused[i]) {
           this.defer(i, TIMER, i, 0, id, tag);
           return;
         }
-        this.timers.delete(id);
+        this.timerOwner[id] = 0;
         this.st.timersFired++;
         if (this.mode !== OFF) this.traceTimer(i, id, tag);
         const h = this.handlers[i];
@@ -884,9 +891,10 @@ export class World<M, T = string> {
         if (!this.up[i]) return false;
         this.up[i] = false;
         this.inc[i]++;
-        for (const [id, node] of this.timers) {
-          if (node === i) {
-            this.timers.delete(id);
+        const owner = this.timerOwner;
+        for (let id = 1; id <= this.timerSeq; id++) {
+          if (owner[id] === i + 1) {
+            owner[id] = 0;
             this.st.timersDropped++;
           }
         }
