@@ -8,6 +8,7 @@
  * Deterministic: one seed drives everything.
  */
 import { createRng, type Rng } from "../../../lib/random/index.js";
+import { EventQueue } from "../../../lib/chubby/world/index.js";
 import {
   type Entry,
   type RaftMessage,
@@ -103,55 +104,22 @@ interface Ev {
   msg: RaftMessage | null;
 }
 
+/** The world's event queue (lib/chubby/world), with the harness's field names. */
 class Heap {
-  private readonly h: Ev[] = [];
-  private seq = 0;
+  private readonly q = new EventQueue<RaftMessage | null>();
   get size(): number {
-    return this.h.length;
+    return this.q.size;
   }
   push(time: number, kind: number, node: number, inc: number, msg: RaftMessage | null): void {
-    const h = this.h;
-    h.push({ time, seq: this.seq++, kind, node, inc, msg });
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(h[i], h[p])) break;
-      const x = h[i];
-      h[i] = h[p];
-      h[p] = x;
-      i = p;
-    }
+    this.q.push(time, msg, kind, node, inc);
   }
   pop(): Ev | undefined {
-    const h = this.h;
-    if (h.length === 0) return undefined;
-    const top = h[0];
-    const last = h.pop() as Ev;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && less(h[l], h[m])) m = l;
-        if (r < h.length && less(h[r], h[m])) m = r;
-        if (m === i) break;
-        const x = h[i];
-        h[i] = h[m];
-        h[m] = x;
-        i = m;
-      }
-    }
-    return top;
+    const e = this.q.popEvent();
+    return e && { time: e.time, seq: e.seq, kind: e.kind, node: e.a, inc: e.b, msg: e.data ?? null };
   }
   peekTime(): number {
-    return this.h.length ? this.h[0].time : Infinity;
+    return this.q.peekTime();
   }
-}
-
-function less(a: Ev, b: Ev): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }
 
 interface Storage {
