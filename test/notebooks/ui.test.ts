@@ -2,23 +2,13 @@
 // bottom with the project's kernel and draws every figure, as a reader would see it.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { basename, join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
+import { freePort } from "../../lib/host/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM } from "../../scripts/check-html.mjs";
 import { listNotebooks } from "../../scripts/notebooks.mjs";
 import { ROOT } from "../../scripts/setup.mjs";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 let server: ChildProcess | undefined;
 let browser: Browser | undefined;

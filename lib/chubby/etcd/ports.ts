@@ -4,12 +4,12 @@
  * Free TCP ports on 127.0.0.1, for servers that must be told their port up
  * front (etcd takes its client and peer URLs as flags).
  */
-import * as net from "node:net";
+import { freePorts as hostFreePorts } from "../../host/index.js";
 import { EtcdLabError } from "./errors.js";
 
 /**
- * Asks the OS for `count` distinct free ports on 127.0.0.1: it listens on
- * port 0 that many times at once, reads the ports, then closes the sockets.
+ * `count` distinct free ports on 127.0.0.1 (the host helper `freePorts`,
+ * with this module's typed error for a bad count).
  * Another process could take a port before it is used; callers that start a
  * server on it should retry on "address already in use".
  *
@@ -23,20 +23,5 @@ export async function freePorts(count: number): Promise<number[]> {
   if (!Number.isSafeInteger(count) || count < 1 || count > 64) {
     throw new EtcdLabError("ERR_ETCD_INPUT", "freePorts: count must be an integer in [1, 64]");
   }
-  const servers: net.Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const s = net.createServer();
-      servers.push(s);
-      await new Promise<void>((resolve, reject) => {
-        s.once("error", reject);
-        s.listen(0, "127.0.0.1", () => resolve());
-      });
-      ports.push((s.address() as net.AddressInfo).port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-  }
+  return hostFreePorts(count);
 }

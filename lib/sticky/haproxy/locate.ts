@@ -6,8 +6,7 @@
  * every caller shows when it is missing.
  */
 import { execFileSync } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { findExecutable } from "../../host/index.js";
 
 /**
  * Where Debian and Ubuntu's `haproxy` package puts the binary.
@@ -29,16 +28,6 @@ export const HAPROXY_SKIP_MESSAGE =
   "`sudo apt-get install -y haproxy` (Debian/Ubuntu; `npm start` and `npm test` do it when run as root), " +
   "or put a haproxy binary on PATH.";
 
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Finds the haproxy binary: `/usr/sbin/haproxy` first, then each directory of PATH.
  *
@@ -53,13 +42,7 @@ export function haproxyAvailable(
   pathEnv: string | undefined = process.env.PATH,
   first: readonly string[] = [DEBIAN_HAPROXY_PATH],
 ): string | null {
-  for (const p of first) if (typeof p === "string" && p.startsWith("/") && isExecutableFile(p)) return p;
-  for (const dir of (pathEnv ?? "").split(delimiter)) {
-    if (dir === "" || !dir.startsWith("/")) continue; // only absolute PATH entries
-    const candidate = join(dir, "haproxy");
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  return null;
+  return findExecutable("haproxy", { first: first, pathEnv: pathEnv });
 }
 
 /**

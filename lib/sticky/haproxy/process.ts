@@ -16,6 +16,7 @@ import { StickyError } from "../errors.js";
 import { adminCommand, type HaproxyServerState, parseServersState } from "./admin.js";
 import { HAPROXY_BACKEND, type HaproxyConfigOptions, type HaproxyServer, haproxyConfig } from "./config.js";
 import { HaproxyError } from "./errors.js";
+import { freePort } from "../../host/index.js";
 import { HAPROXY_SKIP_MESSAGE, haproxyAvailable } from "./locate.js";
 
 /** Options of {@link startHaproxy}: the configuration's, minus what it picks itself. */
@@ -59,26 +60,8 @@ export interface HaproxyHandle {
   stop(): Promise<void>;
 }
 
-/**
- * A TCP port that is free on 127.0.0.1 right now (the OS picks it; HAProxy
- * itself cannot bind port 0). Another process may take it before it is
- * used, so {@link startHaproxy} retries on a bind failure.
- *
- * @returns a port number
- * @throws never (rejects only if the OS refuses to listen at all)
- * @example
- * const port = await freePort(); // e.g. 41873
- */
-export function freePort(): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (HAProxy itself cannot bind port 0): the host helper, re-exported. */
+export { freePort };
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
