@@ -50,6 +50,7 @@ export {
   type LinearizabilityResult,
   checkLinearizable,
 } from "./linearizability.js";
+export { type ReducedKeyOps, dropRedundantReads } from "./redundant-reads.js";
 export {
   type InvariantName,
   type Violation,

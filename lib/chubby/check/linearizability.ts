@@ -22,7 +22,10 @@
  * bounded: past `maxSteps` steps on a key it answers `unknown` instead of
  * hanging. A timed-out write stays a candidate only until the last op that
  * could observe its value completes (the model's horizon), so timed-out ops
- * do not blow up the search. On a violation the checker shrinks the key's history to a small
+ * do not blow up the search. Instantaneous reads (a cache hit) that repeat an
+ * earlier read with no other operation's edge in between are left out first:
+ * they cannot change the verdict (`redundant-reads.ts` has the proof), and
+ * they are most of a simulated hour. On a violation the checker shrinks the key's history to a small
  * sub-history that is itself not linearizable, using only steps that cannot
  * create a violation (leaving out reads, relaxing writes to "may have
  * happened"), and reports those operations.
@@ -30,6 +33,7 @@
 import { CheckError } from "./errors.js";
 import { type Operation, formatOp, validateOperations } from "./history.js";
 import { type Model, type OpRole, defaultRole, registerModel } from "./models.js";
+import { dropRedundantReads } from "./redundant-reads.js";
 
 /** Options of {@link checkLinearizable}. */
 export interface LinearizabilityOptions {
@@ -42,6 +46,11 @@ export interface LinearizabilityOptions {
   minimize?: boolean;
   /** At most this many re-checks while shrinking (default 300). */
   minimizeChecks?: number;
+  /**
+   * Leave out the instantaneous reads that cannot change the verdict before
+   * searching (default true; see `redundant-reads.ts`). Off: every read is searched.
+   */
+  dropRedundantReads?: boolean;
 }
 
 /** The history is linearizable. */
@@ -51,6 +60,8 @@ export interface LinearizableOk {
   keys: number;
   /** How many operations took part (after dropping failed calls and the like). */
   operations: number;
+  /** Of those, instantaneous reads explained by an identical earlier read (never searched). */
+  redundantReads: number;
   /** Search steps over all keys. */
   steps: number;
 }
@@ -538,6 +549,7 @@ export function checkLinearizable(operations: readonly Operation[], options: Lin
   const maxSteps = positiveInt(options.maxSteps, DEFAULT_MAX_STEPS, "maxSteps");
   const maxChecks = positiveInt(options.minimizeChecks, DEFAULT_MINIMIZE_CHECKS, "minimizeChecks");
   const minimize = options.minimize ?? true;
+  const reduce = options.dropRedundantReads ?? true;
 
   const byKey = new Map<string, Operation[]>();
   for (const op of operations) {
@@ -548,10 +560,11 @@ export function checkLinearizable(operations: readonly Operation[], options: Lin
 
   let steps = 0;
   let counted = 0;
+  let redundant = 0;
   let unknown: LinearizableUnknown | null = null;
   for (const [key, all] of byKey) {
-    const ops: Operation[] = [];
-    const roles: OpRole[] = [];
+    let ops: Operation[] = [];
+    let roles: OpRole[] = [];
     for (const op of all) {
       const role = model.role ? model.role(op) : defaultRole(op);
       if (role === "drop") continue;
@@ -561,7 +574,13 @@ export function checkLinearizable(operations: readonly Operation[], options: Lin
       ops.push(op);
       roles.push(role);
     }
-    const prepared = ops.map((op) => (model.prepare ? model.prepare(op) : op));
+    let prepared = ops.map((op) => (model.prepare ? model.prepare(op) : op));
+    if (reduce) {
+      const r = dropRedundantReads(model, ops, roles, prepared);
+      ({ ops, roles, prepared } = r);
+      redundant += r.dropped;
+      counted += r.dropped;
+    }
     const history = buildKeyHistory(model, ops, roles, prepared);
     counted += history.ops.length;
     const outcome = search(model, key, history, maxSteps);
@@ -595,5 +614,5 @@ export function checkLinearizable(operations: readonly Operation[], options: Lin
     return { ok: false, key, counterexample, culprit, message, steps };
   }
   if (unknown) return { ...unknown, steps };
-  return { ok: true, keys: byKey.size, operations: counted, steps };
+  return { ok: true, keys: byKey.size, operations: counted, redundantReads: redundant, steps };
 }

@@ -1,0 +1,123 @@
+/**
+ * @module chubby/check/redundant-reads
+ *
+ * Leaves out the instantaneous reads a linearizability search does not need.
+ * A client's cache answers a read at one instant (invocation = completion), so
+ * a simulated hour is mostly such reads: 100 web servers reading the leader's
+ * name every two seconds give about 180,000 of them, and a handful of writes.
+ *
+ * The rule. Call the times at which any other operation of the key is invoked
+ * or completes its "edges". Take a run of instantaneous read-only operations
+ * that are consecutive in time, lie strictly between the same two edges, are
+ * the same compiled operation (the same `prepare` result: the same read of the
+ * same value), and share no instant with an instantaneous operation outside
+ * the run. Only the run's first read is kept.
+ *
+ * Why it cannot change the verdict. Leaving out a read-only operation keeps a
+ * linearizable history linearizable (drop it from the order). Conversely, take
+ * a linearization L of the history with only the first read `p1` of the run.
+ * Every operation L places in `[p1, pm]` after `p1` (`pm` the run's last read)
+ * spans the whole gap between the two edges: it has no edge inside, and no
+ * other instantaneous op is there. Move those operations, in their order, to
+ * just after `pm` (still inside the gap, so inside their intervals, and before
+ * anything L placed later). The order is unchanged, so L stays legal, and the
+ * state from `p1` to `pm` is the one `p1` read. Each dropped read is the same
+ * read-only operation, so it fits at its own instant there and changes
+ * nothing. The result linearizes the whole history. Ties count against
+ * dropping: a read on an edge, or at the instant of another instantaneous op,
+ * is kept.
+ */
+import type { Operation } from "./history.js";
+import type { Model, OpRole } from "./models.js";
+
+/** A key's operations after {@link dropRedundantReads}. */
+export interface ReducedKeyOps<P> {
+  ops: Operation[];
+  roles: OpRole[];
+  prepared: P[];
+  /** How many reads were left out. */
+  dropped: number;
+}
+
+/**
+ * Leaves out the instantaneous reads of one key that cannot change whether it
+ * is linearizable (see the module comment), keeping the order of the rest.
+ *
+ * @param model - the key's model (needs `readOnly`; without it nothing is dropped)
+ * @param ops - the key's operations (no `drop` roles)
+ * @param roles - their roles
+ * @param prepared - their compiled forms (an op is a duplicate only of the identical object)
+ * @returns the operations kept, their roles and compiled forms, and how many were dropped
+ * @throws never
+ * @example
+ * // Reads of "a" at 5, 6 and 7 with no other op's edge between: the one at 5 stays.
+ * dropRedundantReads(registerModel(), ops, roles, prepared).dropped; // => 2
+ */
+export function dropRedundantReads<S, P>(
+  model: Model<S, P>,
+  ops: readonly Operation[],
+  roles: readonly OpRole[],
+  prepared: readonly P[],
+): ReducedKeyOps<P> {
+  const n = ops.length;
+  const unchanged = (): ReducedKeyOps<P> => ({ ops: ops.slice(), roles: roles.slice(), prepared: prepared.slice(), dropped: 0 });
+  const readOnly = model.readOnly;
+  if (readOnly === undefined || n < 2) return unchanged();
+
+  // Split: instantaneous required read-only ops (points), and the edges of all others.
+  const points: number[] = [];
+  const edgeList: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const op = ops[i];
+    if (roles[i] === "required" && op.completeAt === op.invokeAt && readOnly(prepared[i])) points.push(i);
+    else {
+      edgeList.push(op.invokeAt);
+      if (op.completeAt !== undefined) edgeList.push(op.completeAt);
+    }
+  }
+  if (points.length < 2) return unchanged();
+  const edges = Float64Array.from(edgeList).sort();
+  const at = (k: number): number => ops[points[k]].invokeAt;
+  let sorted = true;
+  for (let k = 1; k < points.length && sorted; k++) if (at(k) < at(k - 1)) sorted = false;
+  if (!sorted) points.sort((a, b) => ops[a].invokeAt - ops[b].invokeAt || a - b);
+
+  // For each point: how many edges lie strictly before it (its gap), and whether one is at its instant.
+  const m = points.length;
+  const gap = new Int32Array(m);
+  const onEdge = new Uint8Array(m);
+  for (let k = 0, e = 0; k < m; k++) {
+    const t = at(k);
+    while (e < edges.length && edges[e] < t) e++;
+    gap[k] = e;
+    onEdge[k] = e < edges.length && edges[e] === t ? 1 : 0;
+  }
+
+  const drop = new Uint8Array(n);
+  let dropped = 0;
+  let k = 0;
+  while (k < m) {
+    let end = k;
+    if (onEdge[k] === 0) {
+      const p = prepared[points[k]];
+      while (end + 1 < m && onEdge[end + 1] === 0 && gap[end + 1] === gap[k] && prepared[points[end + 1]] === p) end++;
+    }
+    // Ties with an instantaneous op outside the run: keep the run whole.
+    const clearBefore = k === 0 || at(k - 1) < at(k);
+    const clearAfter = end === m - 1 || at(end + 1) > at(end);
+    if (end > k && clearBefore && clearAfter) {
+      for (let j = k + 1; j <= end; j++) drop[points[j]] = 1;
+      dropped += end - k;
+    }
+    k = end + 1;
+  }
+  if (dropped === 0) return unchanged();
+  const out: ReducedKeyOps<P> = { ops: [], roles: [], prepared: [], dropped };
+  for (let i = 0; i < n; i++) {
+    if (drop[i] === 1) continue;
+    out.ops.push(ops[i]);
+    out.roles.push(roles[i]);
+    out.prepared.push(prepared[i]);
+  }
+  return out;
+}
