@@ -56,7 +56,7 @@ export { type ClientEventRecord, type ClientState, type ReplicaRole, type SimVio
 export { type AcquireOptions, type Callback, type ClientEnv, type ClientEvent, type OpenOptions, type SessionStatus, ChubbyClient } from "./client.js";
 export { type CellEnv, Master, Replica } from "./replica.js";
 export { type WebServerConfig, WebServer } from "./app.js";
-export { type CallKind, type ClientCall, type DeliveredEvent, type Msg, type OutboxEntry, type Reply, callKind, traceKey } from "./messages.js";
+export { type CallKind, type ClientCall, type DeliveredEvent, type Msg, type OutboxEntry, type Reply, callKind, foldTrace } from "./messages.js";
 export { SimNode } from "./sim-node.js";
 export { ChubbyError, type ChubbyErrorCode, CHUBBY_ERROR_CODES, MAX_LOCK_DELAY_MS, MAX_CONTENT_BYTES, createFencedResource } from "./cell/index.js";
 export { type History, type Violation, checkAll, formatSummary, replayCommand, parseReplayArgs, parseReplayCommand } from "./check/index.js";

@@ -7,6 +7,7 @@
  */
 import type { ChubbyErrorCode, ChubbyEvent, Command, LockMode } from "./cell/index.js";
 import type { RaftMessage } from "./raft/index.js";
+import type { TraceHash } from "./world/index.js";
 
 /** A command a client asks the master to commit (the master stamps `at`). @example const c: ClientCommand = { type: "release", session: "s1", handle: 3 }; */
 export type ClientCommand = Command extends infer C ? (C extends Command ? Omit<C, "at"> : never) : never;
@@ -148,40 +149,77 @@ export function callKind(call: ClientCall): CallKind {
 }
 
 /**
- * A short identity of a message or timer tag for the trace hash: cheap to
- * build, and different whenever the message differs in what matters.
+ * Folds a message or timer tag into the trace hash: a few fields as words
+ * (no string built per message), different whenever the message differs in
+ * what matters.
  * @param v - a message or a timer tag
- * @returns a string
+ * @param h - the world's trace hash
+ * @returns nothing
  * @example
- * traceKey("t"); // => "t"
+ * const h = new TraceHash(); foldTrace("t", h); // h now differs from a fresh TraceHash
  */
-export function traceKey(v: unknown): string {
-  if (typeof v === "string") return v;
+export function foldTrace(v: unknown, h: TraceHash): void {
+  if (typeof v === "string") {
+    h.str(v);
+    return;
+  }
   const m = v as Msg;
   switch (m.k) {
     case "raft": {
       const r = m.m;
       switch (r.type) {
         case "append":
-          return `A${r.term}.${r.prevIndex}.${r.entries.length}.${r.commit}.${r.round}`;
+          h.word(65); // "A"
+          h.int(r.term);
+          h.int(r.prevIndex);
+          h.int(r.entries.length);
+          h.int(r.commit);
+          h.int(r.round);
+          return;
         case "append-resp":
-          return `a${r.term}.${r.index}.${r.reject ? 1 : 0}.${r.round}`;
+          h.word(r.reject ? 98 : 97); // "b" / "a"
+          h.int(r.term);
+          h.int(r.index);
+          h.int(r.round);
+          return;
         case "vote":
         case "prevote":
-          return `V${r.type.length}${r.term}.${r.lastIndex}.${r.lastTerm}`;
+          h.word(r.type === "vote" ? 86 : 87); // "V" / "W"
+          h.int(r.term);
+          h.int(r.lastIndex);
+          h.int(r.lastTerm);
+          return;
         default:
-          return `v${r.type.length}${r.term}.${r.reject ? 1 : 0}`;
+          h.word((r.type.length << 8) | (r.reject ? 1 : 0) | 0x7600); // "v"
+          h.int(r.term);
+          return;
       }
     }
     case "req":
-      return `q${m.id}${callKind(m.call)}`;
+      h.word(113); // "q"
+      h.int(m.id);
+      h.str(callKind(m.call));
+      return;
     case "rep":
-      return isErr(m.r) ? `e${m.id}${m.r.code}` : `p${m.id}`;
+      if (isErr(m.r)) {
+        h.word(101); // "e"
+        h.int(m.id);
+        h.str(m.r.code);
+      } else {
+        h.word(112); // "p"
+        h.int(m.id);
+      }
+      return;
     case "fw":
-      return `w${m.id}${m.sequencer}`;
+      h.word(119); // "w"
+      h.int(m.id);
+      h.str(m.sequencer);
+      return;
     case "fwr":
-      return `W${m.id}${m.accepted ? 1 : 0}`;
+      h.word(m.accepted ? 88 : 89); // "X" / "Y"
+      h.int(m.id);
+      return;
     default:
-      return "?";
+      h.word(63); // "?"
   }
 }

@@ -27,7 +27,7 @@ import { type CheckReport, type History, type LeaseInterval, formatSummary, repl
 import { WebServer } from "./app.js";
 import { ChubbyClient, type ClientEnv } from "./client.js";
 import { type Timing, resolveTiming } from "./config.js";
-import { type Msg, traceKey } from "./messages.js";
+import { type Msg, foldTrace } from "./messages.js";
 import { createRaftSafetyMonitor } from "./raft/index.js";
 import { type ClientEventRecord, Recorder, type SimViolation, type Span } from "./recorder.js";
 import { type CellEnv, Replica } from "./replica.js";
@@ -241,7 +241,7 @@ export function runChubby(input: ScenarioInput = {}, hooks: RunHooks = {}): Chub
   const sc = resolveScenario(input);
   const timing = resolveTiming(sc.timing);
   const flags = variantFlags(sc.variant ?? undefined);
-  const world = createWorld<Msg, string>({ seed: sc.seed, network: sc.network, clockDrift: timing.clockDrift, trace: sc.trace, traceKey });
+  const world = createWorld<Msg, string>({ seed: sc.seed, network: sc.network, clockDrift: timing.clockDrift, trace: sc.trace, traceFold: foldTrace });
   const replicaIds = Array.from({ length: sc.replicas }, (_, i) => `r${i + 1}`);
   const clientIds = Array.from({ length: sc.webServers }, (_, i) => `web-${i + 1}`);
 

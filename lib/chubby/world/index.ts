@@ -9,7 +9,7 @@
 export { WorldError, type WorldErrorCode } from "./errors.js";
 export { EventQueue, type QueuedEvent } from "./queue.js";
 export { splitSeed, streamRng } from "./streams.js";
-export { Fnv64 } from "./hash.js";
+export { TraceHash } from "./trace-hash.js";
 export {
   type DelayDistribution,
   type NetworkOptions,

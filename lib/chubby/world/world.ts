@@ -14,7 +14,7 @@
 import { type Rng } from "../../random/index.js";
 import { WorldError } from "./errors.js";
 import { type FaultEvent } from "./faults.js";
-import { Fnv64 } from "./hash.js";
+import { TraceHash } from "./trace-hash.js";
 import { type NetworkModel, type NetworkOptions, checkRate, delaySampler, networkModel } from "./network.js";
 import { EventQueue } from "./queue.js";
 import { streamRng } from "./streams.js";
@@ -45,8 +45,11 @@ export interface WorldOptions<M> {
   clockDrift?: number;
   /** What to record (default "full"; "off" is fastest). */
   trace?: TraceMode;
-  /** A message's (and timer tag's) identity in the trace hash (default: JSON of it). */
-  traceKey?: (value: unknown) => string;
+  /**
+   * Folds a message's (or timer tag's) identity into the trace hash (default:
+   * its JSON). Feeding a few fields as words beats building a string per message.
+   */
+  traceFold?: (value: unknown, h: TraceHash) => void;
 }
 
 /** Limits for {@link World.run}. */
@@ -171,8 +174,8 @@ export class World<M, T = string> {
 
   private readonly mode: number;
   private readonly records: TraceRecord<M, T>[] = [];
-  private readonly hash = new Fnv64();
-  private readonly traceKey: ((value: unknown) => string) | undefined;
+  private readonly hash = new TraceHash();
+  private readonly traceFold: ((value: unknown, h: TraceHash) => void) | undefined;
 
   private readonly st: WorldStats = {
     events: 0,
@@ -204,7 +207,7 @@ export class World<M, T = string> {
       throw new WorldError("ERR_WORLD_INPUT", `trace must be "full", "hash" or "off", got ${String(mode)}`);
     }
     this.mode = mode === "full" ? FULL : mode === "hash" ? HASH : OFF;
-    this.traceKey = opts.traceKey;
+    this.traceFold = opts.traceFold;
     this.dupRng = streamRng(this.seed, "net:duplicates");
   }
 
@@ -636,7 +639,7 @@ export class World<M, T = string> {
   }
 
   /**
-   * A 64-bit FNV-1a hash of every trace record so far (time, kind, nodes,
+   * A 64-bit hash ({@link TraceHash}) of every trace record so far (time, kind, nodes,
    * message or tag, reason, fault): equal hashes mean identical runs.
    * @returns 16 hex digits
    * @throws {WorldError} ERR_WORLD_INPUT when the trace mode is "off"
@@ -747,9 +750,9 @@ export class World<M, T = string> {
   private resume(i: number): void {
     this.paused[i] = false;
     if (this.mode !== OFF) {
-      this.hash.u32(5);
+      this.hash.word(5);
       this.hash.num(this.t);
-      this.hash.u32(i);
+      this.hash.word(i);
       if (this.mode === FULL) this.records.push({ t: this.t, kind: "resume", node: this.names[i] });
     }
     // Everything that came due during the pause runs now, in its original order.
@@ -762,10 +765,10 @@ export class World<M, T = string> {
     this.st.dropped[reason]++;
     if (this.mode === OFF) return;
     const h = this.hash;
-    h.u32(1);
+    h.word(1);
     h.num(this.t);
-    h.u32(f);
-    h.u32(d);
+    h.word(f);
+    h.word(d);
     this.hashValue(msg);
     h.str(reason);
     if (this.mode === FULL) {
@@ -775,26 +778,26 @@ export class World<M, T = string> {
 
   private traceDeliver(f: number, d: number, msg: M): void {
     const h = this.hash;
-    h.u32(0);
+    h.word(0);
     h.num(this.t);
-    h.u32(f);
-    h.u32(d);
+    h.word(f);
+    h.word(d);
     this.hashValue(msg);
     if (this.mode === FULL) this.records.push({ t: this.t, kind: "deliver", from: this.names[f], to: this.names[d], msg });
   }
 
   private traceTimer(i: number, id: number, tag: T): void {
     const h = this.hash;
-    h.u32(2);
+    h.word(2);
     h.num(this.t);
-    h.u32(i);
+    h.word(i);
     h.num(id);
     this.hashValue(tag);
     if (this.mode === FULL) this.records.push({ t: this.t, kind: "timer", node: this.names[i], id, tag });
   }
 
   private traceCall(label: string): void {
-    this.hash.u32(4);
+    this.hash.word(4);
     this.hash.num(this.t);
     this.hash.str(label);
     if (this.mode === FULL) this.records.push({ t: this.t, kind: "call", label });
@@ -802,7 +805,7 @@ export class World<M, T = string> {
 
   private traceFault(f: FaultEvent): void {
     if (this.mode === OFF) return;
-    this.hash.u32(3);
+    this.hash.word(3);
     this.hash.num(this.t);
     this.hash.str(JSON.stringify({ ...f, at: undefined }));
     if (this.mode === FULL) this.records.push({ t: this.t, kind: "fault", fault: { ...copyFault(f), at: this.t } });
@@ -810,21 +813,21 @@ export class World<M, T = string> {
 
   private hashValue(v: unknown): void {
     const h = this.hash;
-    if (this.traceKey !== undefined) {
-      h.str(this.traceKey(v));
+    if (this.traceFold !== undefined) {
+      this.traceFold(v, h);
       return;
     }
     switch (typeof v) {
       case "number":
-        h.u32(1);
+        h.word(1);
         h.num(v);
         return;
       case "string":
-        h.u32(2);
+        h.word(2);
         h.str(v);
         return;
       case "undefined":
-        h.u32(3);
+        h.word(3);
         return;
       default: {
         let s: string | undefined;
@@ -833,7 +836,7 @@ export class World<M, T = string> {
         } catch {
           s = undefined;
         }
-        h.u32(4);
+        h.word(4);
         h.str(s ?? String(v));
       }
     }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { Fnv64 } from "../../../lib/chubby/world/hash.js";
+import { TraceHash } from "../../../lib/chubby/world/trace-hash.js";
 import { splitSeed, streamRng } from "../../../lib/chubby/world/streams.js";
 import { WorldError } from "../../../lib/chubby/world/errors.js";
 import { createRng } from "../../../lib/random/index.js";
@@ -24,41 +24,53 @@ describe("WorldError", () => {
   });
 });
 
-describe("Fnv64", () => {
-  it("matches the published FNV-1a 64-bit test vectors", () => {
-    const of = (s: string): string => {
-      const h = new Fnv64();
-      for (const c of s) h.byte(c.charCodeAt(0));
-      return h.hex();
-    };
-    expect(of("")).toBe("cbf29ce484222325");
-    expect(of("a")).toBe("af63dc4c8601ec8c");
-    expect(of("foobar")).toBe("85944171f73967e8");
+describe("TraceHash", () => {
+  const of = (feed: (h: TraceHash) => void): string => {
+    const h = new TraceHash();
+    feed(h);
+    return h.hex();
+  };
+  it("is 16 hex digits, the same for the same feed", () => {
+    expect(of(() => {})).toMatch(/^[0-9a-f]{16}$/);
+    expect(of((h) => h.str("deliver"))).toBe(of((h) => h.str("deliver")));
+    expect(of((h) => h.word(0))).not.toBe(of(() => {}));
   });
-  it("property: equals a BigInt FNV-1a 64 reference on any bytes", () => {
+  it("property: changing any one word of a feed changes the hash", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 64 }), (bytes) => {
-        let ref = 0xcbf29ce484222325n;
-        for (const b of bytes) ref = ((ref ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
-        const h = new Fnv64();
-        bytes.forEach((b) => h.byte(b));
-        expect(h.hex()).toBe(ref.toString(16).padStart(16, "0"));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 2 ** 32 - 1 }),
+        (words, at, flip) => {
+          const other = words.slice();
+          const i = at % words.length;
+          other[i] = (other[i] ^ flip) >>> 0;
+          expect(of((h) => other.forEach((w) => h.word(w)))).not.toBe(of((h) => words.forEach((w) => h.word(w))));
+        },
+      ),
     );
   });
-  it("tells apart numbers that print alike and strings split differently", () => {
-    const n = (x: number): string => {
-      const h = new Fnv64();
-      h.num(x);
-      return h.hex();
-    };
-    expect(n(0.1 + 0.2)).not.toBe(n(0.3));
-    const s = (...xs: string[]): string => {
-      const h = new Fnv64();
-      xs.forEach((x) => h.str(x));
-      return h.hex();
-    };
+  it("property: no collisions among 20,000 short random feeds", () => {
+    const rng = createRng(7);
+    const seen = new Set<string>();
+    const feeds = new Set<string>();
+    for (let k = 0; k < 20_000; k++) {
+      const words = Array.from({ length: rng.int(0, 6) }, () => rng.int(0, 3));
+      const key = words.join(",");
+      if (feeds.has(key)) continue;
+      feeds.add(key);
+      seen.add(of((h) => words.forEach((w) => h.word(w))));
+    }
+    expect(seen.size).toBe(feeds.size);
+  });
+  it("tells apart numbers that print alike, int32 from wider integers, and strings split differently", () => {
+    expect(of((h) => h.num(0.1 + 0.2))).not.toBe(of((h) => h.num(0.3)));
+    expect(of((h) => h.int(2 ** 32 + 5))).not.toBe(of((h) => h.int(5)));
+    expect(of((h) => h.int(-1))).toBe(of((h) => h.word(0xffffffff)));
+    const s = (...xs: string[]): string => of((h) => xs.forEach((x) => h.str(x)));
     expect(s("ab", "c")).not.toBe(s("a", "bc"));
+    expect(s("abc")).not.toBe(s("abd"));
+    expect(s("")).not.toBe(s());
   });
 });
 
