@@ -120,19 +120,10 @@ export class Recorder {
   readonly lockDelays: LockDelay[] = [];
   readonly monotonicObs: Monotonic[] = [];
   /**
-   * Every read a client answered, in order (from its cache or from the master). A
-   * cache hit is kept as its operation plus its generation and built here on demand.
+   * Every read a client answered, in order (from its cache or from the master).
+   * A cache hit is one record that is both its operation and its read.
    */
-  get cachedReads(): CachedRead[] {
-    const src = this.readSrc;
-    for (let i = this.readsBuilt.length; i < src.length; i++) {
-      const r = src[i];
-      if ("id" in r) {
-        this.readsBuilt.push({ client: r.client, key: r.key, value: r.output, generation: this.readGens[i], at: r.invokeAt });
-      } else this.readsBuilt.push(r);
-    }
-    return this.readsBuilt;
-  }
+  readonly cachedReads: CachedRead[] = [];
   readonly writes: CommittedWrite[] = [];
   readonly lockRequests: LockRequest[] = [];
   readonly lockGrants: LockGrant[] = [];
@@ -163,10 +154,6 @@ export class Recorder {
   private readonly acquireCount = new Map<number, number>();
   private readonly requestedDelay = new Map<number, number>();
   private readonly lastSeries = new Map<string, number>();
-  /** Reads in order: a master read as is, a cache hit as its operation (generation in readGens). */
-  private readonly readSrc: (CachedRead | Operation)[] = [];
-  private readonly readGens: number[] = [];
-  private readonly readsBuilt: CachedRead[] = [];
 
   constructor(opts: RecorderOptions) {
     this.opts = opts;
@@ -214,21 +201,20 @@ export class Recorder {
 
   /** A read a client answered (from its cache or from the master). */
   read(r: CachedRead): void {
-    this.readSrc.push(r);
-    this.readGens.push(-1);
+    this.cachedReads.push(r);
   }
 
   /**
    * A read answered from the client's cache: `instantRead` and `read` in one
-   * (the read record is derived from the operation when `cachedReads` is read).
+   * (one record, in both `operations` and `cachedReads`).
    * @example
    * recorder.cacheHit("web-1", "/ls/cell/lock", "web-2", 3, 1200);
    */
   cacheHit(client: string, key: string, value: string, generation: number, at: number): void {
-    const o: Operation = { id: this.nextOp++, client, op: "read", key, status: "ok", invokeAt: at, completeAt: at, output: value };
+    // One object serves as both records (a cache hit is most of a run's records).
+    const o: Operation & CachedRead = { id: this.nextOp++, client, op: "read", key, status: "ok", invokeAt: at, completeAt: at, output: value, value, generation, at };
     this.operations.push(o);
-    this.readSrc.push(o);
-    this.readGens.push(generation);
+    this.cachedReads.push(o);
   }
 
   /** The client asked for this lock-delay when acquiring through a handle. */
