@@ -565,6 +565,7 @@ export function checkLinearizable(operations: readonly Operation[], options: Lin
   for (const [key, all] of byKey) {
     let ops: Operation[] = [];
     let roles: OpRole[] = [];
+    let prepared: unknown[] = [];
     for (const op of all) {
       const role = model.role ? model.role(op) : defaultRole(op);
       if (role === "drop") continue;
@@ -573,8 +574,8 @@ export function checkLinearizable(operations: readonly Operation[], options: Lin
       }
       ops.push(op);
       roles.push(role);
+      prepared.push(model.prepare ? model.prepare(op) : op);
     }
-    let prepared = ops.map((op) => (model.prepare ? model.prepare(op) : op));
     if (reduce) {
       const r = dropRedundantReads(model, ops, roles, prepared);
       ({ ops, roles, prepared } = r);

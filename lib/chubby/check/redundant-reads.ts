@@ -65,29 +65,40 @@ export function dropRedundantReads<S, P>(
   if (readOnly === undefined || n < 2) return unchanged();
 
   // Split: instantaneous required read-only ops (points), and the edges of all others.
-  const points: number[] = [];
+  let points = new Int32Array(n);
+  let pointTimes = new Float64Array(n);
+  let m = 0;
   const edgeList: number[] = [];
+  let sorted = true;
   for (let i = 0; i < n; i++) {
     const op = ops[i];
-    if (roles[i] === "required" && op.completeAt === op.invokeAt && readOnly(prepared[i])) points.push(i);
-    else {
-      edgeList.push(op.invokeAt);
+    const t = op.invokeAt;
+    if (op.completeAt === t && roles[i] === "required" && readOnly(prepared[i])) {
+      if (m > 0 && t < pointTimes[m - 1]) sorted = false;
+      points[m] = i;
+      pointTimes[m++] = t;
+    } else {
+      edgeList.push(t);
       if (op.completeAt !== undefined) edgeList.push(op.completeAt);
     }
   }
-  if (points.length < 2) return unchanged();
+  if (m < 2) return unchanged();
+  points = points.subarray(0, m);
+  pointTimes = pointTimes.subarray(0, m);
+  if (!sorted) {
+    const order = Array.from(points).sort((a, b) => ops[a].invokeAt - ops[b].invokeAt || a - b);
+    for (let k = 0; k < m; k++) {
+      points[k] = order[k];
+      pointTimes[k] = ops[order[k]].invokeAt;
+    }
+  }
   const edges = Float64Array.from(edgeList).sort();
-  const at = (k: number): number => ops[points[k]].invokeAt;
-  let sorted = true;
-  for (let k = 1; k < points.length && sorted; k++) if (at(k) < at(k - 1)) sorted = false;
-  if (!sorted) points.sort((a, b) => ops[a].invokeAt - ops[b].invokeAt || a - b);
 
   // For each point: how many edges lie strictly before it (its gap), and whether one is at its instant.
-  const m = points.length;
   const gap = new Int32Array(m);
   const onEdge = new Uint8Array(m);
   for (let k = 0, e = 0; k < m; k++) {
-    const t = at(k);
+    const t = pointTimes[k];
     while (e < edges.length && edges[e] < t) e++;
     gap[k] = e;
     onEdge[k] = e < edges.length && edges[e] === t ? 1 : 0;
@@ -100,11 +111,12 @@ export function dropRedundantReads<S, P>(
     let end = k;
     if (onEdge[k] === 0) {
       const p = prepared[points[k]];
-      while (end + 1 < m && onEdge[end + 1] === 0 && gap[end + 1] === gap[k] && prepared[points[end + 1]] === p) end++;
+      const g = gap[k];
+      while (end + 1 < m && onEdge[end + 1] === 0 && gap[end + 1] === g && prepared[points[end + 1]] === p) end++;
     }
     // Ties with an instantaneous op outside the run: keep the run whole.
-    const clearBefore = k === 0 || at(k - 1) < at(k);
-    const clearAfter = end === m - 1 || at(end + 1) > at(end);
+    const clearBefore = k === 0 || pointTimes[k - 1] < pointTimes[k];
+    const clearAfter = end === m - 1 || pointTimes[end + 1] > pointTimes[end];
     if (end > k && clearBefore && clearAfter) {
       for (let j = k + 1; j <= end; j++) drop[points[j]] = 1;
       dropped += end - k;
