@@ -4,17 +4,15 @@
  * The base of every simulated node of the cell: timers on the node's own
  * clock that run a closure, forgotten when the node crashes.
  *
- * The closures of one world's timers share one array indexed by the world's
- * timer id (ids are consecutive, so the array stays dense): no map insert
- * and delete per timer. A crash needs no clean-up there: the world drops a
- * crashed node's timers, so their closures never run.
+ * The closures of one world's timers share one {@link TimerTable}, a window
+ * indexed by the world's timer id: no map insert and delete per timer.
  */
 import type { NodeHandler, World } from "./world/index.js";
 import type { Msg } from "./messages.js";
+import { TimerTable } from "./timer-table.js";
 
-/** Closures by timer id, shared by every node of one world. */
-type TimerFns = (((() => void) | undefined))[];
-const timerTables = new WeakMap<object, TimerFns>();
+/** One table per world, shared by its nodes. */
+const timerTables = new WeakMap<object, TimerTable<SimNode>>();
 
 /**
  * A node with closure timers; subclasses implement `onMessage` and may
@@ -26,14 +24,14 @@ const timerTables = new WeakMap<object, TimerFns>();
 export abstract class SimNode implements NodeHandler<Msg, string> {
   readonly id: string;
   protected readonly world: World<Msg, string>;
-  private readonly fns: TimerFns;
+  private readonly fns: TimerTable<SimNode>;
 
   constructor(world: World<Msg, string>, id: string) {
     this.world = world;
     this.id = id;
     let fns = timerTables.get(world);
     if (fns === undefined) {
-      fns = [];
+      fns = new TimerTable<SimNode>();
       timerTables.set(world, fns);
     }
     this.fns = fns;
@@ -59,30 +57,25 @@ export abstract class SimNode implements NodeHandler<Msg, string> {
    */
   timer(ms: number, tag: string, fn: () => void): number {
     const id = this.world.setTimer(this.id, ms > 0 ? ms : 0, tag);
-    const fns = this.fns;
-    // Fill any gap first (timers set by other kinds of nodes), so the array never gets holes far apart.
-    while (fns.length < id) fns.push(undefined);
-    fns[id] = fn;
+    this.fns.set(id, fn, this);
     return id;
   }
 
   /** Cancels a timer (no-op for -1 or a timer that already ran). */
   cancel(id: number): void {
-    if (id < 0 || this.fns[id] === undefined) return;
-    this.fns[id] = undefined;
-    this.world.cancelTimer(id);
+    if (id >= 0 && this.fns.take(id, this) !== undefined) this.world.cancelTimer(id);
   }
 
   abstract onMessage(from: string, msg: Msg): void;
 
   onTimer(_tag: string, timerId: number): void {
-    const fn = this.fns[timerId];
-    if (fn === undefined) return;
-    this.fns[timerId] = undefined;
-    fn();
+    const fn = this.fns.take(timerId, this);
+    if (fn !== undefined) fn();
   }
 
   onCrash(): void {
+    // The world dropped this node's timers: forget their closures.
+    this.fns.dropOwner(this);
     this.crashed();
   }
 
