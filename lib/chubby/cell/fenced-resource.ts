@@ -102,46 +102,51 @@ export function createFencedResource(options: FencedResourceOptions = {}): Fence
   let current: string | undefined;
   let accepted = 0;
 
+  // One record per write, built in one place (no closure or spread per call: this runs once per write).
+  function record(
+    req: FencedWriteRequest,
+    holder: string | null,
+    lock: string | null,
+    generation: number | null,
+    mode: LockMode | null,
+    code: ChubbyErrorCode | null,
+    reason: string | null,
+  ): FencedWriteRecord {
+    const prev = lock === null ? undefined : highest.get(lock);
+    const rec: FencedWriteRecord = {
+      at: req.at,
+      value: req.value,
+      holder,
+      lock,
+      generation,
+      mode,
+      accepted: code === null,
+      code,
+      reason,
+      highestBefore: prev === undefined ? null : prev.generation,
+    };
+    log.push(rec);
+    return rec;
+  }
+
   function tryWrite(req: FencedWriteRequest): FencedWriteRecord {
     if (req === null || typeof req !== "object") throw new ChubbyError("ERR_CHUBBY_BAD_COMMAND", "a write must be an object");
     if (typeof req.value !== "string") throw new ChubbyError("ERR_CHUBBY_BAD_COMMAND", "value must be a string");
     if (typeof req.at !== "number" || !Number.isFinite(req.at)) throw new ChubbyError("ERR_CHUBBY_BAD_COMMAND", "at must be a finite number");
     const holder = req.holder ?? null;
-    const base = { at: req.at, value: req.value, holder };
-    const reject = (
-      code: ChubbyErrorCode,
-      reason: string,
-      lock: string | null,
-      generation: number | null,
-      mode: LockMode | null,
-    ): FencedWriteRecord => {
-      const prev = lock === null ? undefined : highest.get(lock);
-      const rec: FencedWriteRecord = {
-        ...base,
-        lock,
-        generation,
-        mode,
-        accepted: false,
-        code,
-        reason,
-        highestBefore: prev === undefined ? null : prev.generation,
-      };
-      log.push(rec);
-      return rec;
-    };
     let seq: Sequencer | null = null;
     let lock: string;
     let generation: number;
     const t = req.sequencerOrToken;
     if (typeof t === "number") {
-      if (!Number.isSafeInteger(t) || t < 0) return reject("ERR_CHUBBY_BAD_SEQUENCER", `bad token ${t}`, null, null, null);
+      if (!Number.isSafeInteger(t) || t < 0) return record(req, holder, null, null, null, "ERR_CHUBBY_BAD_SEQUENCER", `bad token ${t}`);
       lock = req.lock ?? "";
       generation = t;
     } else {
       try {
         seq = typeof t === "string" ? parseSequencer(t) : validateSequencer(t);
       } catch (e) {
-        return reject("ERR_CHUBBY_BAD_SEQUENCER", (e as Error).message, null, null, null);
+        return record(req, holder, null, null, null, "ERR_CHUBBY_BAD_SEQUENCER", (e as Error).message);
       }
       lock = seq.lock;
       generation = seq.generation;
@@ -150,38 +155,26 @@ export function createFencedResource(options: FencedResourceOptions = {}): Fence
     const prev = highest.get(lock);
     if (prev !== undefined) {
       if (generation < prev.generation) {
-        return reject("ERR_CHUBBY_STALE_SEQUENCER", `generation ${generation} < ${prev.generation} already seen`, lock, generation, mode);
+        return record(req, holder, lock, generation, mode, "ERR_CHUBBY_STALE_SEQUENCER", `generation ${generation} < ${prev.generation} already seen`);
       }
       if (generation === prev.generation && holder !== null && prev.holder !== null && holder !== prev.holder) {
-        return reject(
-          "ERR_CHUBBY_STALE_SEQUENCER",
-          `generation ${generation} was used by ${prev.holder}, not ${holder}`,
-          lock,
-          generation,
-          mode,
-        );
+        return record(req, holder, lock, generation, mode, "ERR_CHUBBY_STALE_SEQUENCER", `generation ${generation} was used by ${prev.holder}, not ${holder}`);
       }
     }
     if (cell !== undefined) {
-      if (seq === null) return reject("ERR_CHUBBY_BAD_SEQUENCER", "cell mode needs a sequencer, not a bare token", lock, generation, mode);
+      if (seq === null) return record(req, holder, lock, generation, mode, "ERR_CHUBBY_BAD_SEQUENCER", "cell mode needs a sequencer, not a bare token");
       if (!checkSequencer(cell(), seq)) {
-        return reject("ERR_CHUBBY_STALE_SEQUENCER", `the cell says ${lock} is not held ${seq.mode} at generation ${generation}`, lock, generation, mode);
+        return record(req, holder, lock, generation, mode, "ERR_CHUBBY_STALE_SEQUENCER", `the cell says ${lock} is not held ${seq.mode} at generation ${generation}`);
       }
     }
-    const rec: FencedWriteRecord = {
-      ...base,
-      lock,
-      generation,
-      mode,
-      accepted: true,
-      code: null,
-      reason: null,
-      highestBefore: prev === undefined ? null : prev.generation,
-    };
-    highest.set(lock, { generation, holder: generation === prev?.generation ? (prev.holder ?? holder) : holder });
+    const rec = record(req, holder, lock, generation, mode, null, null);
+    if (prev === undefined) highest.set(lock, { generation, holder });
+    else if (generation !== prev.generation) {
+      prev.generation = generation;
+      prev.holder = holder;
+    } else if (prev.holder === null) prev.holder = holder;
     current = req.value;
     accepted++;
-    log.push(rec);
     return rec;
   }
 
