@@ -29,7 +29,7 @@ import {
   isErr,
 } from "./messages.js";
 import type { ClientState, Recorder } from "./recorder.js";
-import { SimNode } from "./sim-node.js";
+import { SimNode, type SimTimer } from "./sim-node.js";
 import type { VariantFlags } from "./variants.js";
 import type { World } from "./world/index.js";
 
@@ -61,7 +61,7 @@ export type ClientEvent =
  * const env: ClientEnv = { world, timing, flags, recorder, replicaIds: ["r1", "r2", "r3"] };
  */
 export interface ClientEnv {
-  readonly world: World<Msg, string>;
+  readonly world: World<Msg, SimTimer>;
   readonly timing: Timing;
   readonly flags: VariantFlags;
   readonly recorder: Recorder;

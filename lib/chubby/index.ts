@@ -57,7 +57,7 @@ export { type AcquireOptions, type Callback, type ClientEnv, type ClientEvent, t
 export { type CellEnv, Master, Replica } from "./replica.js";
 export { type WebServerConfig, WebServer } from "./app.js";
 export { type CallKind, type ClientCall, type DeliveredEvent, type Msg, type OutboxEntry, type Reply, callKind, foldTrace } from "./messages.js";
-export { SimNode } from "./sim-node.js";
+export { SimNode, type SimTimer } from "./sim-node.js";
 export { ChubbyError, type ChubbyErrorCode, CHUBBY_ERROR_CODES, MAX_LOCK_DELAY_MS, MAX_CONTENT_BYTES, createFencedResource } from "./cell/index.js";
 export { type History, type Violation, checkAll, formatSummary, replayCommand, parseReplayArgs, parseReplayCommand } from "./check/index.js";
 export { createWorld, faultSchedule, describeFault } from "./world/index.js";

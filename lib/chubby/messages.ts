@@ -7,6 +7,7 @@
  */
 import type { ChubbyErrorCode, ChubbyEvent, Command, LockMode } from "./cell/index.js";
 import type { RaftMessage } from "./raft/index.js";
+import type { SimTimer } from "./sim-node.js";
 import type { TraceHash } from "./world/index.js";
 
 /** A command a client asks the master to commit (the master stamps `at`). @example const c: ClientCommand = { type: "release", session: "s1", handle: 3 }; */
@@ -149,18 +150,18 @@ export function callKind(call: ClientCall): CallKind {
 }
 
 /**
- * Folds a message or timer tag into the trace hash: a few fields as words
+ * Folds a message or a timer into the trace hash: a few fields as words
  * (no string built per message), different whenever the message differs in
- * what matters.
- * @param v - a message or a timer tag
+ * what matters; a timer by its tag.
+ * @param v - a message or a {@link SimTimer}
  * @param h - the world's trace hash
  * @returns nothing
  * @example
- * const h = new TraceHash(); foldTrace("t", h); // h now differs from a fresh TraceHash
+ * const h = new TraceHash(); foldTrace({ tag: "t", fn: () => {} }, h); // h now differs from a fresh TraceHash
  */
 export function foldTrace(v: unknown, h: TraceHash): void {
-  if (typeof v === "string") {
-    h.str(v);
+  if ("fn" in (v as object)) {
+    h.str((v as SimTimer).tag);
     return;
   }
   const m = v as Msg;

@@ -36,7 +36,7 @@ import type { Timing } from "./config.js";
 import type { ClientCall, DeliveredEvent, Msg, OutboxEntry, ReadCall, Reply } from "./messages.js";
 import { type Entry, type RaftNode, type RaftSafetyMonitor, createRaftNode } from "./raft/index.js";
 import type { Recorder } from "./recorder.js";
-import { SimNode } from "./sim-node.js";
+import { SimNode, type SimTimer } from "./sim-node.js";
 import type { VariantFlags } from "./variants.js";
 import { type World, streamRng } from "./world/index.js";
 
@@ -46,7 +46,7 @@ import { type World, streamRng } from "./world/index.js";
  * const env: CellEnv = { world, timing, flags, recorder, monitor, replicaIds, seed: 1, newState: () => createCellState({ cell: "cell" }) };
  */
 export interface CellEnv {
-  readonly world: World<Msg, string>;
+  readonly world: World<Msg, SimTimer>;
   readonly timing: Timing;
   readonly flags: VariantFlags;
   readonly recorder: Recorder;

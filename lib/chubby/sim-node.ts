@@ -4,15 +4,22 @@
  * The base of every simulated node of the cell: timers on the node's own
  * clock that run a closure, forgotten when the node crashes.
  *
- * The closures of one world's timers share one {@link TimerTable}, a window
- * indexed by the world's timer id: no map insert and delete per timer.
+ * The closure rides in the world's timer itself (its tag), so the world's own
+ * bookkeeping does the rest: a cancelled timer never fires, and a crash drops
+ * the node's timers with their closures. No table of closures on the side.
  */
 import type { NodeHandler, World } from "./world/index.js";
 import type { Msg } from "./messages.js";
-import { TimerTable } from "./timer-table.js";
 
-/** One table per world, shared by its nodes. */
-const timerTables = new WeakMap<object, TimerTable<SimNode>>();
+/**
+ * A simulated node's timer as the world carries it: a label for the trace, and what to run.
+ * @example
+ * const t: SimTimer = { tag: "lease", fn: () => {} };
+ */
+export interface SimTimer {
+  readonly tag: string;
+  readonly fn: () => void;
+}
 
 /**
  * A node with closure timers; subclasses implement `onMessage` and may
@@ -21,20 +28,13 @@ const timerTables = new WeakMap<object, TimerTable<SimNode>>();
  * @example
  * class Echo extends SimNode { onMessage(from: string, m: Msg) { this.world.send(this.id, from, m); } }
  */
-export abstract class SimNode implements NodeHandler<Msg, string> {
+export abstract class SimNode implements NodeHandler<Msg, SimTimer> {
   readonly id: string;
-  protected readonly world: World<Msg, string>;
-  private readonly fns: TimerTable<SimNode>;
+  protected readonly world: World<Msg, SimTimer>;
 
-  constructor(world: World<Msg, string>, id: string) {
+  constructor(world: World<Msg, SimTimer>, id: string) {
     this.world = world;
     this.id = id;
-    let fns = timerTables.get(world);
-    if (fns === undefined) {
-      fns = new TimerTable<SimNode>();
-      timerTables.set(world, fns);
-    }
-    this.fns = fns;
   }
 
   private rateCache = 0;
@@ -56,26 +56,21 @@ export abstract class SimNode implements NodeHandler<Msg, string> {
    * @returns the timer id (for `cancel`)
    */
   timer(ms: number, tag: string, fn: () => void): number {
-    const id = this.world.setTimer(this.id, ms > 0 ? ms : 0, tag);
-    this.fns.set(id, fn, this);
-    return id;
+    return this.world.setTimer(this.id, ms > 0 ? ms : 0, { tag, fn });
   }
 
-  /** Cancels a timer (no-op for -1 or a timer that already ran). */
+  /** Cancels one of this node's timers (no-op for -1 or a timer that already ran). */
   cancel(id: number): void {
-    if (id >= 0 && this.fns.take(id, this) !== undefined) this.world.cancelTimer(id);
+    if (id >= 0) this.world.cancelTimer(id, this.id);
   }
 
   abstract onMessage(from: string, msg: Msg): void;
 
-  onTimer(_tag: string, timerId: number): void {
-    const fn = this.fns.take(timerId, this);
-    if (fn !== undefined) fn();
+  onTimer(timer: SimTimer): void {
+    timer.fn();
   }
 
   onCrash(): void {
-    // The world dropped this node's timers: forget their closures.
-    this.fns.dropOwner(this);
     this.crashed();
   }
 

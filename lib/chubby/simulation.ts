@@ -32,7 +32,7 @@ import { createRaftSafetyMonitor } from "./raft/index.js";
 import { type ClientEventRecord, Recorder, type SimViolation, type Span } from "./recorder.js";
 import { type CellEnv, Replica } from "./replica.js";
 import { type Scenario, type ScenarioFault, type ScenarioInput, resolveScenario } from "./scenario.js";
-import { SimNode } from "./sim-node.js";
+import { SimNode, type SimTimer } from "./sim-node.js";
 import { variantFlags } from "./variants.js";
 import { type FaultEvent, type World, createWorld, describeFault, faultSchedule, streamRng } from "./world/index.js";
 
@@ -166,7 +166,7 @@ class ResourceNode extends SimNode {
   readonly resource = createFencedResource({ name: RESOURCE_ID });
   readonly writes: ResourceWrite[] = [];
   constructor(
-    world: World<Msg, string>,
+    world: World<Msg, SimTimer>,
     private readonly recorder: Recorder,
     private readonly fencingOff: boolean,
   ) {
@@ -206,7 +206,7 @@ function bootstrapState(cell: string, lockPath: string): CellState {
  * runChubby({}, { onSetup: (ctx) => ctx.world.at(5000, () => console.log(ctx.replicas[0].node.state)) });
  */
 export interface SetupContext {
-  world: World<Msg, string>;
+  world: World<Msg, SimTimer>;
   replicas: readonly Replica[];
   /** The web servers' clients. */
   clients: readonly ChubbyClient[];
@@ -241,7 +241,7 @@ export function runChubby(input: ScenarioInput = {}, hooks: RunHooks = {}): Chub
   const sc = resolveScenario(input);
   const timing = resolveTiming(sc.timing);
   const flags = variantFlags(sc.variant ?? undefined);
-  const world = createWorld<Msg, string>({ seed: sc.seed, network: sc.network, clockDrift: timing.clockDrift, trace: sc.trace, traceFold: foldTrace });
+  const world = createWorld<Msg, SimTimer>({ seed: sc.seed, network: sc.network, clockDrift: timing.clockDrift, trace: sc.trace, traceFold: foldTrace });
   const replicaIds = Array.from({ length: sc.replicas }, (_, i) => `r${i + 1}`);
   const clientIds = Array.from({ length: sc.webServers }, (_, i) => `web-${i + 1}`);
 

@@ -409,13 +409,16 @@ export class World<M, T = string> {
   /**
    * Cancels a timer.
    * @param timerId - from `setTimer`
-   * @returns true when it was still pending, false when it had fired, been cancelled or dropped
-   * @throws never
+   * @param owner - if given, the timer is cancelled only if this node set it
+   * @returns true when it was still pending, false when it had fired, been cancelled or dropped (or belongs to another node)
+   * @throws {WorldError} ERR_WORLD_UNKNOWN_NODE for an unknown owner
    * @example
    * w.cancelTimer(w.setTimer("r1", 10, "x")); // => true
+   * w.cancelTimer(w.setTimer("r1", 10, "x"), "r2"); // => false (not r2's timer)
    */
-  cancelTimer(timerId: number): boolean {
+  cancelTimer(timerId: number, owner?: string): boolean {
     if (!(Number.isInteger(timerId) && timerId > 0 && timerId <= this.timerSeq && this.timerOwner[timerId] !== 0)) return false;
+    if (owner !== undefined && this.timerOwner[timerId] !== this.idx(owner) + 1) return false;
     this.timerOwner[timerId] = 0;
     this.st.timersCancelled++;
     return true;

@@ -287,6 +287,17 @@ describe("crash and restart", () => {
     expect(w.stats().dropped.crash).toBe(1);
   });
 
+  it("cancelTimer with an owner cancels only that node's timer", () => {
+    const w = createWorld<string>({ seed: 1 });
+    const log: Got[] = [];
+    recorders(w, ["a", "b"], log);
+    const id = w.setTimer("a", 10, "x");
+    expect(w.cancelTimer(id, "b")).toBe(false);
+    expect(w.cancelTimer(id, "a")).toBe(true);
+    expect(codeOf(() => w.cancelTimer(id, "nobody"))).toBe(undefined); // already cancelled: no lookup needed
+    expect(codeOf(() => w.cancelTimer(w.setTimer("a", 5, "y"), "nobody"))).toBe("ERR_WORLD_UNKNOWN_NODE");
+  });
+
   it("cancelTimer stops a timer once", () => {
     const w = createWorld<string>({ seed: 1 });
     const log: Got[] = [];
