@@ -8,6 +8,7 @@
  * elsewhere. The generators are {@link createRng} from `lib/random`.
  */
 import { type Rng, createRng } from "../../random/index.js";
+import { fmix32 } from "../../hash/index.js";
 import { WorldError } from "./errors.js";
 
 /**
@@ -31,12 +32,7 @@ export function splitSeed(seed: number, purpose: string): number {
     h = Math.imul(h ^ (c & 0xff), 0x01000193);
     h = Math.imul(h ^ (c >>> 8), 0x01000193);
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
+  return fmix32(h) | 0;
 }
 
 /**

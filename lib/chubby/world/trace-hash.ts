@@ -10,6 +10,8 @@
  * adversary), and it is fast: the world folds every event into it.
  */
 
+import { fmix32 } from "../../hash/index.js";
+
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 
@@ -17,15 +19,6 @@ const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 const P1 = 0x9e3779b1;
 const P2 = 0x85ebca77;
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /**
  * A 64-bit running hash of 32-bit words, numbers and strings.
@@ -107,8 +100,8 @@ export class TraceHash {
    * new TraceHash().hex().length; // => 16
    */
   hex(): string {
-    const a = fmix((this.a ^ this.n) >>> 0);
-    const b = fmix((this.b ^ Math.imul(this.n, P1)) >>> 0);
+    const a = fmix32(this.a ^ this.n);
+    const b = fmix32(this.b ^ Math.imul(this.n, P1));
     return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
   }
 }
