@@ -11,19 +11,7 @@ import {
 import { createRng } from "../../../lib/random/index.js";
 import { bruteLinearizable } from "./brute.js";
 import { generateHistory } from "./generate.js";
-
-let nextId = 1_000_000;
-/** A register call; `at` is [invokeAt, completeAt], or [invokeAt] for an unknown one. */
-function call(client: string, what: string, at: number[], io: { input?: unknown; output?: unknown; status?: Operation["status"]; key?: string } = {}): Operation {
-  const status = io.status ?? (at.length === 1 ? "unknown" : "ok");
-  const op: Operation = { id: nextId++, client, op: what, key: io.key ?? "x", status, invokeAt: at[0] };
-  if (at.length > 1) op.completeAt = at[1];
-  if ("input" in io) op.input = io.input;
-  if ("output" in io) op.output = io.output;
-  return op;
-}
-const write = (c: string, v: unknown, at: number[], key?: string) => call(c, "write", at, { input: v, key });
-const read = (c: string, v: unknown, at: number[], key?: string) => call(c, "read", at, { output: v, key });
+import { call, read, write } from "./ops.js";
 
 describe("checkLinearizable: classic register histories", () => {
   it("a read after a completed write that returns the old value is not linearizable", () => {

@@ -12,18 +12,7 @@ import {
 } from "../../../lib/chubby/check/index.js";
 import { createRng } from "../../../lib/random/index.js";
 import { bruteLinearizable } from "./brute.js";
-
-let nextId = 1;
-function op(client: string, what: "read" | "write" | "cas", at: number[], io: { input?: unknown; output?: unknown; status?: Operation["status"] } = {}): Operation {
-  const status = io.status ?? (at.length === 1 ? "unknown" : "ok");
-  const o: Operation = { id: nextId++, client, op: what, key: "x", status, invokeAt: at[0] };
-  if (at.length > 1) o.completeAt = at[1];
-  if ("input" in io) o.input = io.input;
-  if ("output" in io) o.output = io.output;
-  return o;
-}
-const write = (c: string, v: unknown, at: number[]) => op(c, "write", at, { input: v });
-const read = (c: string, v: unknown, at: number[]) => op(c, "read", at, { output: v });
+import { read, write } from "./ops.js";
 
 /** Runs the reduction the way checkLinearizable does (roles, then prepare). */
 function reduce(ops: Operation[]) {
