@@ -563,25 +563,24 @@ export function checkLinearizable(operations: readonly Operation[], options: Lin
   let redundant = 0;
   let unknown: LinearizableUnknown | null = null;
   for (const [key, all] of byKey) {
-    let ops: Operation[] = [];
-    let roles: OpRole[] = [];
-    let prepared: unknown[] = [];
+    const allOps: Operation[] = [];
+    const allRoles: OpRole[] = [];
+    const allPrepared: unknown[] = [];
     for (const op of all) {
       const role = model.role ? model.role(op) : defaultRole(op);
       if (role === "drop") continue;
       if (role === "required" && op.completeAt === undefined) {
         throw new CheckError("ERR_CHECK_MODEL", `model ${model.name} requires #${op.id}, which has no completeAt`);
       }
-      ops.push(op);
-      roles.push(role);
-      prepared.push(model.prepare ? model.prepare(op) : op);
+      allOps.push(op);
+      allRoles.push(role);
+      allPrepared.push(model.prepare ? model.prepare(op) : op);
     }
-    if (reduce) {
-      const r = dropRedundantReads(model, ops, roles, prepared);
-      ({ ops, roles, prepared } = r);
-      redundant += r.dropped;
-      counted += r.dropped;
-    }
+    const { ops, roles, prepared, dropped } = reduce
+      ? dropRedundantReads(model, allOps, allRoles, allPrepared)
+      : { ops: allOps, roles: allRoles, prepared: allPrepared, dropped: 0 };
+    redundant += dropped;
+    counted += dropped;
     const history = buildKeyHistory(model, ops, roles, prepared);
     counted += history.ops.length;
     const outcome = search(model, key, history, maxSteps);

@@ -32,9 +32,9 @@ import type { Model, OpRole } from "./models.js";
 
 /** A key's operations after {@link dropRedundantReads}. */
 export interface ReducedKeyOps<P> {
-  ops: Operation[];
-  roles: OpRole[];
-  prepared: P[];
+  ops: readonly Operation[];
+  roles: readonly OpRole[];
+  prepared: readonly P[];
   /** How many reads were left out. */
   dropped: number;
 }
@@ -47,7 +47,7 @@ export interface ReducedKeyOps<P> {
  * @param ops - the key's operations (no `drop` roles)
  * @param roles - their roles
  * @param prepared - their compiled forms (an op is a duplicate only of the identical object)
- * @returns the operations kept, their roles and compiled forms, and how many were dropped
+ * @returns the operations kept, their roles and compiled forms (the arrays given, when none is dropped), and how many were dropped
  * @throws never
  * @example
  * // Reads of "a" at 5, 6 and 7 with no other op's edge between: the one at 5 stays.
@@ -60,7 +60,7 @@ export function dropRedundantReads<S, P>(
   prepared: readonly P[],
 ): ReducedKeyOps<P> {
   const n = ops.length;
-  const unchanged = (): ReducedKeyOps<P> => ({ ops: ops.slice(), roles: roles.slice(), prepared: prepared.slice(), dropped: 0 });
+  const unchanged = (): ReducedKeyOps<P> => ({ ops, roles, prepared, dropped: 0 });
   const readOnly = model.readOnly;
   if (readOnly === undefined || n < 2) return unchanged();
 
@@ -124,12 +124,14 @@ export function dropRedundantReads<S, P>(
     k = end + 1;
   }
   if (dropped === 0) return unchanged();
-  const out: ReducedKeyOps<P> = { ops: [], roles: [], prepared: [], dropped };
+  const keptOps: Operation[] = [];
+  const keptRoles: OpRole[] = [];
+  const keptPrepared: P[] = [];
   for (let i = 0; i < n; i++) {
     if (drop[i] === 1) continue;
-    out.ops.push(ops[i]);
-    out.roles.push(roles[i]);
-    out.prepared.push(prepared[i]);
+    keptOps.push(ops[i]);
+    keptRoles.push(roles[i]);
+    keptPrepared.push(prepared[i]);
   }
-  return out;
+  return { ops: keptOps, roles: keptRoles, prepared: keptPrepared, dropped };
 }
