@@ -160,7 +160,7 @@ export function callKind(call: ClientCall): CallKind {
  * const h = new TraceHash(); foldTrace({ tag: "t", fn: () => {} }, h); // h now differs from a fresh TraceHash
  */
 export function foldTrace(v: unknown, h: TraceHash): void {
-  if ("fn" in (v as object)) {
+  if (typeof v === "object" && v !== null && "fn" in v) {
     h.str((v as SimTimer).tag);
     return;
   }
